@@ -1,0 +1,36 @@
+"""emn-pipeline: EMN Ad-Hoc Query summaries in, response tables with evidence out.
+
+The stages, one module each, in the order data flows through them:
+
+- `ingest`     file -> `Source` (text with layout); `pdf` and `word` read those formats
+- `normalize`  markup, bold, artefacts and footnotes           (spaCy component)
+- `sections`   question headings, bodies, statements           (spaCy component)
+- `countries`  code lists and country names                    (spaCy component)
+- `metadata`   query number, date, title, respondents          (spaCy component)
+- `items`      statement lists and bullet / inline items       (spaCy component)
+- `stance`     yes / no / no_information / mention per country (spaCy component)
+- `table`      Doc -> rows -> the four tables
+- `checks`     the summary checked against itself
+- `evaluate`   tables scored against a gold annotation
+- `cli`        the `emn` command
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+__all__ = ["load", "MODELS"]
+
+MODELS = "pipeline.models"
+
+
+@lru_cache(maxsize=1)
+def load():
+    """The assembled pipeline from `models/` (its rules and config), loaded once per process."""
+    from importlib.resources import files
+
+    import spacy
+
+    from . import countries, items, metadata, normalize, sections, stance  # noqa: F401 - factories
+
+    return spacy.load(str(files(MODELS)))

@@ -1,0 +1,187 @@
+"""Batch: many summaries through the pipeline, in parallel, streamed into the tables.
+
+Inputs are files, folders (searched recursively) and glob patterns, each file once. Worker
+processes each load the pipeline once; results come back in input order and are written
+as they arrive, so memory stays flat. A file that fails is reported and skipped; the
+outputs are replaced only when the run has produced something.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import signal
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .ingest import SUPPORTED_SUFFIXES, IngestError, read_source
+from .table import DocumentSummary, Extraction, TableWriter
+
+__all__ = ["Task", "Outcome", "BatchResult", "collect_inputs", "process", "run_batch"]
+
+GLOB_CHARACTERS = set("*?[")
+
+
+@dataclass(frozen=True)
+class Task:
+    path: Path
+    doc_id: str
+    max_pages: int | None = None
+    timeout: float | None = None
+
+
+@dataclass
+class Outcome:
+    task: Task
+    extraction: Extraction | None = None
+    summary: DocumentSummary | None = None
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BatchResult:
+    outcomes: list[Outcome]
+    written: dict[str, Path]
+    counts: dict[str, int]
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.error]
+
+    @property
+    def succeeded(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.error]
+
+
+class DocumentTimeout(Exception):
+    """One document took longer than the per-document limit."""
+
+
+def collect_inputs(arguments: list[str]) -> list[tuple[Path, Path | None]]:
+    """(file, the folder it was found under) for each input, duplicates dropped, in order.
+
+    A path that does not exist is kept, so that its error is reported with the others."""
+    found: list[tuple[Path, Path | None]] = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*")
+                           if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            found += [(p, path) for p in files]
+        elif not path.exists() and GLOB_CHARACTERS & set(argument):
+            matches = sorted(Path(p) for p in glob.glob(argument, recursive=True))
+            found += [(p, None) for p in matches if p.is_file()] or [(path, None)]
+        else:
+            found.append((path, None))
+    unique, seen = [], set()
+    for path, root in found:
+        key = path.resolve() if path.exists() else path
+        if key not in seen:
+            seen.add(key)
+            unique.append((path, root))
+    return unique
+
+
+def doc_ids(inputs: list[tuple[Path, Path | None]]) -> list[str]:
+    """File names, or paths relative to the folder given where names repeat."""
+    names = Counter(path.name for path, _ in inputs)
+    ids = []
+    for path, root in inputs:
+        if names[path.name] == 1:
+            ids.append(path.name)
+        elif root is not None:
+            ids.append(path.relative_to(root).as_posix())
+        else:
+            ids.append(path.as_posix())
+    return ids
+
+
+def _alarm(signum, frame):
+    raise DocumentTimeout
+
+
+def process(task: Task) -> Outcome:
+    """One file through the pipeline; any failure becomes a one-line error."""
+    from . import load
+    from .table import extract
+
+    use_alarm = task.timeout and hasattr(signal, "setitimer")
+    if use_alarm:
+        previous = signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, task.timeout)
+    try:
+        source = read_source(task.path, max_pages=task.max_pages)
+        nlp = load()
+        doc = nlp.make_doc(source.text)
+        doc._.source = source
+        doc = nlp(doc)
+        extraction = extract(doc, task.doc_id)
+        return Outcome(task, extraction, warnings=source.warnings + extraction.warnings)
+    except IngestError as error:
+        return Outcome(task, error=str(error))
+    except DocumentTimeout:
+        return Outcome(task, error=f"took longer than the {task.timeout:g} s limit per document")
+    except (OSError, UnicodeError) as error:
+        return Outcome(task, error=f"{type(error).__name__}: {error}")
+    except Exception as error:  # one bad file never stops a batch
+        return Outcome(task, error=f"internal error ({type(error).__name__}: {error})")
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+def _outcomes(tasks: list[Task], jobs: int):
+    if jobs <= 1 or len(tasks) <= 1:
+        yield from map(process, tasks)
+        return
+    import multiprocessing
+
+    from . import load
+
+    load()  # forked workers inherit the loaded pipeline
+    context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    chunksize = max(1, min(16, len(tasks) // (jobs * 8)))
+    with context.Pool(jobs) as pool:
+        yield from pool.imap(process, tasks, chunksize=chunksize)
+
+
+def run_batch(
+    arguments: list[str],
+    out: Path,
+    fmt: str = "csv",
+    jobs: int | None = None,
+    max_pages: int | None = None,
+    timeout: float | None = None,
+    on_outcome=None,
+) -> BatchResult:
+    """Process every input and write the tables; `on_outcome` sees each result in order."""
+    inputs = collect_inputs(arguments)
+    tasks = [Task(path, doc_id, max_pages, timeout)
+             for (path, _), doc_id in zip(inputs, doc_ids(inputs), strict=False)]
+    jobs = jobs or os.cpu_count() or 1
+    writer = TableWriter(out, fmt)
+    outcomes: list[Outcome] = []
+    try:
+        for outcome in _outcomes(tasks, jobs):
+            if outcome.extraction is not None:
+                writer.write(outcome.extraction)
+                outcome.summary = outcome.extraction.summary()
+                outcome.extraction = None  # its rows are on disk; memory stays flat
+            outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+    except BaseException:
+        writer.abort()
+        raise
+    if any(o.error is None for o in outcomes):
+        written = writer.commit()
+    else:
+        writer.abort()
+        written = {}
+    return BatchResult(outcomes, written, dict(writer.counts))
+

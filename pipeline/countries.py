@@ -1,0 +1,203 @@
+"""Countries: code lists in parentheses and country names in prose, mapped to EU codes.
+
+Country data comes from pycountry (ISO 3166-1); `countries.json` adds what the EU style
+guide does differently (EL, UK) and the names the summaries use. A code counts only inside
+a list: a capitalised word outside one ("IT tools") is not a country, and a parenthesis is
+a list only when all of it is codes, so "(Member)" and "(with X and Y)" are not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+import pycountry
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ._extensions import install_extensions
+from .rules import Rule, RuleComponent, RuleMatcher, read_rules, write_rules
+
+__all__ = [
+    "COUNTRIES",
+    "CODE_LISTS",
+    "UNKNOWN_CODES",
+    "CountryRule",
+    "CountryTable",
+    "Countries",
+]
+
+COUNTRIES = "emn_countries"
+CODE_LISTS = "emn_code_lists"
+UNKNOWN_CODES = "emn_unknown_codes"
+COUNTRIES_FILE = "countries.json"
+
+
+@dataclass
+class CountryRule(Rule):
+    """One country's EU-style code, its ISO code where that differs, and extra names.
+
+    >>> CountryRule(code="EL", iso="GR", names=["Greece"]).to_dict()["iso"]
+    'GR'
+    """
+
+    code: str = ""
+    iso: str | None = None
+    names: list[str] | None = None
+    KIND: ClassVar[str] = "countries"
+
+
+class CountryTable:
+    """Codes and names: ISO data from pycountry, EU exceptions and variants from data."""
+
+    def __init__(self, rules: list[CountryRule], named_states: list[str], not_codes: list[str]):
+        self.iso_to_code = {rule.iso: rule.code for rule in rules if rule.iso}
+        self.code_to_iso = {rule.code: rule.iso for rule in rules if rule.iso}
+        self.not_codes = set(not_codes)
+        self.names: dict[str, str] = {}
+        extra = {rule.code: rule.names or [] for rule in rules}
+        for code in named_states:
+            for name in self._pycountry_names(self.code_to_iso.get(code, code)) + extra.get(code, []):
+                self.names.setdefault(name, code)
+
+    @staticmethod
+    def _pycountry_names(iso: str) -> list[str]:
+        country = pycountry.countries.get(alpha_2=iso)
+        if country is None:
+            return []
+        names = [getattr(country, attr, None) for attr in ("name", "common_name", "official_name")]
+        return [name for name in names if name and "," not in name]
+
+    def code(self, written: str) -> str | None:
+        """The EU-style code for a code as written, or None when it is no country code."""
+        if written in self.code_to_iso:
+            return written
+        if written in self.iso_to_code:
+            return self.iso_to_code[written]
+        if pycountry.countries.get(alpha_2=written) is not None:
+            return written
+        return None
+
+    def name_of(self, code: str) -> str:
+        """A readable name for a code (for reports)."""
+        country = pycountry.countries.get(alpha_2=self.code_to_iso.get(code, code))
+        return getattr(country, "common_name", None) or (country.name if country else code)
+
+
+class Countries(RuleComponent):
+    """Finds code lists, the codes in them, and country names; unknown codes kept aside."""
+
+    def __init__(self, nlp: Language, name: str = "emn_countries"):
+        install_extensions()
+        super().__init__(nlp, name)
+        self.country_rules: list[CountryRule] = []
+
+    def setup(self) -> None:
+        self.table = CountryTable(
+            self.country_rules,
+            self.lexicons.get("named_states", []),
+            self.lexicons.get("not_codes", []),
+        )
+        self.list_patterns = [
+            (rule.category, rule.compiled())
+            for rule in self.rules
+            if rule.category in ("CODE_LIST", "BARE_CODE_LIST")
+        ]
+        code_rules = self.rules_of("CODE")
+        self.code_pattern = code_rules[0].compiled() if code_rules else None
+        token_rules = [r for r in self.rules if r.category in ("ARTICLE_CODE", "NOT_A_COUNTRY")]
+        self.matcher = RuleMatcher(self.nlp, token_rules)
+        self.name_matcher = _case_sensitive(self.nlp, sorted(self.table.names))
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc._.clean_text
+        lists, members, unknown = self.code_lists(doc, text)
+        names = self.names(doc, occupied=[(s.start_char, s.end_char) for s in lists])
+        mentions = sorted(members + names, key=lambda span: span.start_char)
+        doc.spans[CODE_LISTS] = lists
+        doc.spans[COUNTRIES] = mentions
+        doc.spans[UNKNOWN_CODES] = unknown
+        return doc
+
+    def code_lists(self, doc: Doc, text: str):
+        """Code-list spans, their member country spans, and unknown codes inside lists."""
+        lists, members, unknown = [], [], []
+        taken: list[tuple[int, int]] = []
+        for category, pattern in self.list_patterns:
+            for match in pattern.finditer(text):
+                if any(start < match.end() and match.start() < end for start, end in taken):
+                    continue
+                codes_start = match.start("codes")
+                found = []
+                for code_match in self.code_pattern.finditer(match.group("codes")):
+                    written = code_match.group()
+                    start = codes_start + code_match.start()
+                    found.append((written, self.table.code(written), start, start + 2))
+                if not any(code for written, code, *_ in found):
+                    continue
+                list_span = doc.char_span(*match.span(), label=category, alignment_mode="expand")
+                if list_span is None:
+                    continue
+                taken.append(match.span())
+                lists.append(list_span)
+                for written, code, start, end in found:
+                    span = doc.char_span(start, end, label=code or written, alignment_mode="expand")
+                    if span is None or written in self.table.not_codes:
+                        continue
+                    if code is None:
+                        unknown.append(span)
+                        continue
+                    span._.mention_type = "code_list"
+                    span._.code_list = list_span
+                    members.append(span)
+        lists.sort(key=lambda span: span.start_char)
+        return lists, members, unknown
+
+    def names(self, doc: Doc, occupied: list[tuple[int, int]]) -> list[Span]:
+        """Country names (and 'the UK') outside code lists, longest match first."""
+        candidates = []
+        for _, start, end in self.name_matcher(doc):
+            span = doc[start:end]
+            candidates.append(Span(doc, start, end, label=self.table.names[span.text]))
+        for index, span in self.matcher(doc):
+            rule = self.matcher.rules[index]
+            if rule.category == "ARTICLE_CODE":
+                last = span[-1:]
+                code = self.table.code(last.text.replace(".", ""))
+                if code:
+                    candidates.append(Span(doc, last.start, last.end, label=code))
+            else:
+                candidates.append(Span(doc, span.start, span.end, label="NOT_A_COUNTRY"))
+        names = []
+        for span in filter_spans(candidates):
+            if span.label_ == "NOT_A_COUNTRY":
+                continue
+            if any(start <= span.start_char < end for start, end in occupied):
+                continue
+            span._.mention_type = "name"
+            names.append(span)
+        return names
+
+    def to_disk(self, path, exclude=()) -> None:
+        super().to_disk(path, exclude)
+        write_rules(Path(path) / COUNTRIES_FILE, self.country_rules)
+
+    def from_disk(self, path, exclude=()):
+        self.country_rules = read_rules(Path(path) / COUNTRIES_FILE, CountryRule)
+        return super().from_disk(path, exclude)
+
+
+def _case_sensitive(nlp: Language, names: list[str]):
+    """Names match case-sensitively: 'Chad' the name, not 'chad' the word."""
+    matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+    for name in names:
+        matcher.add(name, [nlp.make_doc(name)])
+    return matcher
+
+
+@Language.factory("emn_countries", assigns=["doc.spans"])
+def make_countries(nlp: Language, name: str) -> Countries:
+    return Countries(nlp, name)

@@ -1,0 +1,265 @@
+"""Evaluate: score output tables against gold annotations, as ANNOTATION.md defines.
+
+A gold folder names its document by stem (`document.json` -> `doc_id`) and is compared with
+every output document of that stem, so the text, PDF and Word renderings of one summary are
+scored separately. Scores: questions, responses core, items strict and lenient, respondents,
+each overall, per question and per stance; then the missing and extra rows.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["Score", "DocumentScore", "evaluate", "load_gold", "load_predictions", "render"]
+
+STANCES = ("yes", "no", "no_information", "mention")
+EDGE_PUNCTUATION = " \t\n.,;:!?\"'()[]-\u2013\u2014"
+
+
+@dataclass
+class Score:
+    """Precision, recall and F1 from counts."""
+
+    tp: int
+    predicted: int
+    gold: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / self.predicted if self.predicted else (1.0 if not self.gold else 0.0)
+
+    @property
+    def recall(self) -> float:
+        return self.tp / self.gold if self.gold else (1.0 if not self.predicted else 0.0)
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict:
+        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4),
+                "f1": round(self.f1, 4), "tp": self.tp, "predicted": self.predicted,
+                "gold": self.gold}
+
+    def __add__(self, other: Score) -> Score:
+        return Score(self.tp + other.tp, self.predicted + other.predicted, self.gold + other.gold)
+
+
+@dataclass
+class DocumentScore:
+    """All scores of one output document against its gold."""
+
+    doc_id: str
+    gold_id: str
+    scores: dict[str, Score]
+    per_question: dict[str, Score]
+    per_stance: dict[str, Score]
+    metadata: dict[str, dict]
+    missing: list[tuple] = field(default_factory=list)
+    extra: list[tuple] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "doc_id": self.doc_id,
+            "gold": self.gold_id,
+            "scores": {k: v.as_dict() for k, v in self.scores.items()},
+            "per_question": {k: v.as_dict() for k, v in self.per_question.items()},
+            "per_stance": {k: v.as_dict() for k, v in self.per_stance.items()},
+            "metadata": self.metadata,
+            "missing": [list(row) for row in self.missing],
+            "extra": [list(row) for row in self.extra],
+        }
+
+
+def normalise_item(item) -> str:
+    """Items compare case-folded, whitespace collapsed, surrounding punctuation stripped."""
+    if item is None or (isinstance(item, float) and pd.isna(item)):
+        return ""
+    return " ".join(str(item).casefold().split()).strip(EDGE_PUNCTUATION)
+
+
+def _collapse(text) -> str:
+    return " ".join(str(text).split()) if isinstance(text, str) else ""
+
+
+@dataclass
+class Gold:
+    doc_id: str
+    document: dict
+    questions: pd.DataFrame
+    responses: pd.DataFrame
+
+
+def load_gold(folder: Path) -> list[Gold]:
+    """Every gold annotation under `folder` (itself one, or a folder of them)."""
+    folder = Path(folder)
+    paths = [folder] if (folder / "document.json").exists() else sorted(
+        p.parent for p in folder.rglob("document.json"))
+    golds = []
+    for path in paths:
+        document = json.loads((path / "document.json").read_text(encoding="utf-8"))
+        golds.append(Gold(
+            doc_id=document["doc_id"],
+            document=document,
+            questions=pd.read_csv(path / "questions.csv", dtype=str, keep_default_na=False),
+            responses=pd.read_csv(path / "responses.csv", dtype=str, keep_default_na=False),
+        ))
+    return golds
+
+
+def load_predictions(folder: Path) -> dict[str, pd.DataFrame]:
+    """The documents, questions and responses tables of an output folder, any format."""
+    from .table import read_table
+
+    return {name: read_table(Path(folder), name) for name in ("documents", "questions", "responses")}
+
+
+def stem(doc_id: str) -> str:
+    """'sub/emn-ahq-1055-summary.pdf' -> 'emn-ahq-1055-summary'."""
+    name = re.split(r"[\\/]", str(doc_id))[-1]
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
+def evaluate(gold_dir: Path, pred_dir: Path) -> list[DocumentScore]:
+    """Score every output document that has a gold annotation of the same stem."""
+    predictions = load_predictions(pred_dir)
+    results = []
+    for gold in load_gold(gold_dir):
+        documents = predictions["documents"]
+        for doc_id in documents["doc_id"]:
+            if stem(doc_id) == gold.doc_id:
+                results.append(score_document(gold, doc_id, predictions))
+    return results
+
+
+def _rows(frame: pd.DataFrame, doc_id: str | None, columns: list[str]) -> pd.DataFrame:
+    if doc_id is not None:
+        frame = frame[frame["doc_id"] == doc_id]
+    return frame[columns].astype(str)
+
+
+def score_document(gold: Gold, doc_id: str, predictions: dict[str, pd.DataFrame]) -> DocumentScore:
+    pred_questions = _rows(predictions["questions"], doc_id, ["question_id", "question"])
+    gold_q = {(q, _collapse(t)) for q, t in gold.questions[["question_id", "question"]].itertuples(index=False)}
+    pred_q = {(q, _collapse(t)) for q, t in pred_questions.itertuples(index=False)}
+
+    columns = ["question_id", "country", "stance", "item"]
+    gold_rows = [(q, c, s, normalise_item(i)) for q, c, s, i in
+                 gold.responses[columns].itertuples(index=False)]
+    pred_frame = predictions["responses"]
+    pred_rows = [(q, c, s, normalise_item(i)) for q, c, s, i in
+                 _rows(pred_frame, doc_id, columns).itertuples(index=False)]
+
+    core_gold = {row[:3] for row in gold_rows}
+    core_pred = {row[:3] for row in pred_rows}
+    strict_gold, strict_pred = set(gold_rows), set(pred_rows)
+    lenient_tp = _lenient_matches(strict_pred, strict_gold)
+
+    document = predictions["documents"]
+    document = document[document["doc_id"] == doc_id].iloc[0]
+    respondents_pred = {c for c in str(document.get("respondents", "")).split(";") if c}
+    respondents_gold = set(gold.document.get("respondents", []))
+
+    scores = {
+        "questions": _score(pred_q, gold_q),
+        "responses_core": _score(core_pred, core_gold),
+        "items_strict": _score(strict_pred, strict_gold),
+        "items_lenient": Score(lenient_tp, len(strict_pred), len(strict_gold)),
+        "respondents": _score(respondents_pred, respondents_gold),
+    }
+    scores["overall"] = scores["questions"] + scores["responses_core"] + scores["respondents"]
+    question_ids = sorted({row[0] for row in core_gold | core_pred}, key=_question_order)
+    per_question = {
+        q: _score({r for r in core_pred if r[0] == q}, {r for r in core_gold if r[0] == q})
+        for q in question_ids
+    }
+    per_stance = {
+        s: _score({r for r in core_pred if r[2] == s}, {r for r in core_gold if r[2] == s})
+        for s in STANCES
+    }
+    metadata = {}
+    for key in ("query_id", "query_date", "title", "n_respondents_stated"):
+        expected = "" if gold.document.get(key) is None else str(gold.document.get(key))
+        found = str(document.get(key, ""))
+        metadata[key] = {"expected": expected, "found": found, "match": expected == found}
+    return DocumentScore(
+        doc_id=doc_id,
+        gold_id=gold.doc_id,
+        scores=scores,
+        per_question=per_question,
+        per_stance=per_stance,
+        metadata=metadata,
+        missing=sorted(strict_gold - strict_pred, key=_row_order),
+        extra=sorted(strict_pred - strict_gold, key=_row_order),
+    )
+
+
+def _score(predicted: set, gold: set) -> Score:
+    return Score(len(predicted & gold), len(predicted), len(gold))
+
+
+def _lenient_matches(predicted: set, gold: set) -> int:
+    """One-to-one matches where the items are equal or one contains the other."""
+    remaining = set(gold)
+    matched = 0
+    for row in sorted(predicted, key=lambda r: (r not in gold, _row_order(r))):
+        if row in remaining:
+            remaining.discard(row)
+            matched += 1
+            continue
+        for candidate in sorted(remaining, key=_row_order):
+            if candidate[:3] == row[:3] and candidate[3] and row[3] and (
+                    candidate[3] in row[3] or row[3] in candidate[3]):
+                remaining.discard(candidate)
+                matched += 1
+                break
+    return matched
+
+
+def _question_order(question_id: str):
+    return [int(part) if part.isdigit() else part for part in re.split(r"[.]", question_id)]
+
+
+def _row_order(row: tuple):
+    return (_question_order(row[0]), *row[1:])
+
+
+def render(results: list[DocumentScore], as_json: bool = False) -> str:
+    """A report for people, or JSON for programs."""
+    if as_json:
+        return json.dumps([r.as_dict() for r in results], indent=2, ensure_ascii=False)
+    lines = []
+    for result in results:
+        lines.append(f"{result.doc_id}  (gold: {result.gold_id})")
+        lines.append(f"  {'score':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'pred':>6}{'gold':>6}")
+        for name, score in result.scores.items():
+            lines.append(_score_line(name, score))
+        meta = ", ".join(
+            f"{key} {'ok' if value['match'] else 'MISMATCH'} ({value['found'] or '-'})"
+            for key, value in result.metadata.items())
+        lines.append(f"  metadata: {meta}")
+        lines.append("  per question (responses core):")
+        for name, score in result.per_question.items():
+            lines.append(_score_line(name, score, indent=4))
+        lines.append("  per stance (responses core):")
+        for name, score in result.per_stance.items():
+            lines.append(_score_line(name, score, indent=4))
+        for title, rows in (("missing (gold, not extracted)", result.missing),
+                            ("extra (extracted, not in gold)", result.extra)):
+            lines.append(f"  {title}: {len(rows)}")
+            lines += ["    " + " | ".join(row) for row in rows]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _score_line(name: str, score: Score, indent: int = 2) -> str:
+    width = 18 - indent
+    return (f"{' ' * indent}{name:<{width}}{score.precision:7.3f}{score.recall:7.3f}"
+            f"{score.f1:7.3f}{score.tp:6d}{score.predicted:6d}{score.gold:6d}")
+

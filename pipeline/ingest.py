@@ -1,0 +1,97 @@
+"""Ingest: turn an input file into text with layout, the first step of the one-way flow.
+
+Every reader returns a `Source`: the document's text plus the layout facts that the text
+alone does not carry (bold runs, page of each character range, bounding boxes). Text
+files carry their layout as markup (`**bold**`), which the normaliser reads; PDF and Word
+readers resolve layout themselves and write the same conventions into the text: footnote
+markers as superscript digits, footnotes as their own paragraphs, bullets as glyph lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["Box", "IngestError", "Source", "SUPPORTED_SUFFIXES", "read_source"]
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
+
+
+class IngestError(Exception):
+    """An input that cannot be read; the message names the reason, the caller names the file."""
+
+
+@dataclass(frozen=True)
+class Box:
+    """Where a character range of the text stands on a page (PDF points, top-left origin)."""
+
+    start: int
+    end: int
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass
+class Source:
+    """A document's text with its layout: what every reader hands to the spaCy pipeline."""
+
+    path: Path
+    text: str
+    bold: list[tuple[int, int]] = field(default_factory=list)
+    pages: list[tuple[int, int, int]] = field(default_factory=list)  # (start, end, page)
+    boxes: list[Box] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def page_at(self, offset: int) -> int | None:
+        """The page number holding `offset`, or None for input without pages."""
+        for start, end, page in self.pages:
+            if start <= offset < end:
+                return page
+        return None
+
+
+def read_source(path: Path, max_pages: int | None = None) -> Source:
+    """Read any supported file; raise IngestError with a one-line reason otherwise."""
+    path = Path(path)
+    if not path.exists():
+        raise IngestError("no such file")
+    if path.is_dir():
+        raise IngestError("is a folder, not a file")
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise IngestError(f"unsupported file type {suffix or '(none)'}; expected one of "
+                          + ", ".join(SUPPORTED_SUFFIXES))
+    data = path.read_bytes()
+    if not data.strip():
+        raise IngestError("empty file")
+    if suffix == ".pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(path, data, max_pages=max_pages)
+    if suffix == ".docx":
+        from .word import read_docx
+
+        return read_docx(path, data)
+    text, warnings = decode_text(data)
+    return Source(path=path, text=text, warnings=warnings)
+
+
+def decode_text(data: bytes) -> tuple[str, list[str]]:
+    """Decode a text file as UTF-8, else as Windows-1252 with a warning; binary is refused.
+
+    Line ends become `\\n`, so offsets count characters of that text."""
+    if data[:4] == b"%PDF" or data[:2] == b"PK" or b"\x00" in data[:4096]:
+        raise IngestError("binary content in a text file (wrong extension?)")
+    warnings = []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise IngestError(f"not UTF-8 text (invalid byte at offset {error.start})") from None
+        warnings.append(f"not UTF-8 (invalid byte at offset {error.start}); read as Windows-1252")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), warnings

@@ -1,0 +1,139 @@
+"""Items: which list is a statement's own list, and what item each other list belongs to.
+
+A list right after its subject ("Eleven (Member) States (...)") is the statement's list and
+carries no item. A bullet's list carries the bullet's text before it. Other lists in a
+sentence are inline items: the phrase back to the connector after the previous list, or
+after the last "such as" when the phrase follows the statement's own predicate.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ._extensions import install_extensions
+from .countries import CODE_LISTS, COUNTRIES
+from .rules import RuleComponent
+from .sections import STATEMENTS, collapse
+
+__all__ = ["ITEMS", "Items", "SUBJECT_LIST", "STATEMENT_LIST", "ITEM_LIST"]
+
+ITEMS = "emn_items"
+SUBJECT_LIST = "subject"  # right after the States it names: opens its own clause
+STATEMENT_LIST = "statement"  # the statement's list in another position ("either ... (A)")
+ITEM_LIST = "item"
+EDGE_PUNCTUATION = " \t\n,;:.-\u2013\u2014"
+
+
+class Items(RuleComponent):
+    """Sets `list_role` and `item` on code lists and their codes; items go to `emn_items`."""
+
+    def __init__(self, nlp: Language, name: str = "emn_items"):
+        install_extensions()
+        super().__init__(nlp, name)
+
+    def setup(self) -> None:
+        words = self.lexicons
+        self.subject_nouns = set(words.get("subject_nouns", []))
+        self.enumerators = _alternation(words.get("enumerators", []))
+        self.connector = re.compile(
+            r"^\s*(?:" + "|".join(_phrase(w) for w in _longest_first(words.get("connectors", []))) + r")+\s*",
+            re.I,
+        )
+        self.clause_subject = re.compile(
+            r"^\s*(?:" + "|".join(_phrase(w) for w in _longest_first(words.get("clause_subjects", []))) + r")\b",
+            re.I,
+        )
+        self.alternative = re.compile(
+            r"\b(?:" + "|".join(map(re.escape, words.get("alternatives", []))) + r")\b", re.I
+        )
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc._.clean_text
+        lists = list(doc.spans[CODE_LISTS])
+        members: dict[tuple[int, int], list[Span]] = {}
+        for country in doc.spans[COUNTRIES]:
+            code_list = country._.code_list
+            if code_list is not None:
+                members.setdefault((code_list.start_char, code_list.end_char), []).append(country)
+        item_spans = []
+        for statement in doc.spans[STATEMENTS]:
+            inside = [s for s in lists if statement.start_char <= s.start_char < statement.end_char]
+            previous_end = statement.start_char
+            for index, code_list in enumerate(inside):
+                before = text[previous_end:code_list.start_char]
+                either = bool(self.alternative.search(text, statement.start_char, previous_end))
+                role, label, label_start = self.classify(
+                    before, index == 0, statement.label_ == "bullet", either
+                )
+                code_list._.list_role = role
+                code_list._.item = label
+                for country in members.get((code_list.start_char, code_list.end_char), []):
+                    country._.list_role = role
+                    country._.item = label
+                if label:
+                    start = previous_end + label_start
+                    span = doc.char_span(start, start + len(before) - label_start, label="item",
+                                         alignment_mode="expand")
+                    if span is not None:
+                        item_spans.append(span)
+                previous_end = code_list.end_char
+        doc.spans[ITEMS] = item_spans
+        return doc
+
+    def classify(self, before: str, first: bool, in_bullet: bool, either: bool):
+        """(role, item label, where the label starts in `before`) for one code list."""
+        words = re.findall(r"[\w/]+", before.lower())
+        if words and words[-1] in self.subject_nouns:
+            return SUBJECT_LIST, "", 0
+        if first:
+            if in_bullet:
+                return self._item(before, 0)
+            return self._after_enumerator(before)
+        connector = self.connector.match(before)
+        if connector and connector.end() > 0 and before[: connector.end()].strip():
+            rest = before[connector.end():]
+            joined_by_or = re.search(r"\bor\b", before[: connector.end()], re.I)
+            if (either and joined_by_or) or self.clause_subject.match(rest):
+                return STATEMENT_LIST, "", 0
+            return self._item(before, connector.end())
+        role, label, start = self._after_enumerator(before)
+        if role == ITEM_LIST:
+            return role, label, start
+        comma = before.rfind(",")
+        return self._item(before, comma + 1) if comma >= 0 else (STATEMENT_LIST, "", 0)
+
+    def _after_enumerator(self, before: str):
+        matches = list(self.enumerators.finditer(before))
+        if not matches:
+            return STATEMENT_LIST, "", 0
+        return self._item(before, matches[-1].end())
+
+    @staticmethod
+    def _item(before: str, start: int):
+        label = collapse(before[start:]).strip(EDGE_PUNCTUATION)
+        if not label:
+            return STATEMENT_LIST, "", 0
+        offset = before.find(label.split(" ", 1)[0], start)
+        return ITEM_LIST, label, max(offset, start)
+
+
+def _longest_first(terms: list[str]) -> list[str]:
+    return sorted(terms, key=len, reverse=True)
+
+
+def _phrase(term: str) -> str:
+    """A lexicon term as a regex: words bounded, punctuation literal."""
+    escaped = re.escape(term).replace(r"\ ", r"\s+")
+    return rf"\b{escaped}\b" if term[:1].isalnum() and term[-1:].isalnum() else escaped
+
+
+def _alternation(terms: list[str]) -> re.Pattern[str]:
+    return re.compile("(?:" + "|".join(_phrase(t) for t in _longest_first(terms)) + ")", re.I)
+
+
+@Language.factory("emn_items", assigns=["span._.item", "span._.list_role", "doc.spans"])
+def make_items(nlp: Language, name: str) -> Items:
+    return Items(nlp, name)

@@ -1,0 +1,226 @@
+"""Metadata: query number, launch date, title, stated number of respondents, the respondents.
+
+All of it stands before the first question: the query line and the title under it, an
+introduction that states how many States contributed, and a footnote (or the sentence
+itself) that lists them, as codes or as names.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ._extensions import install_extensions
+from .countries import CODE_LISTS, COUNTRIES
+from .normalize import FOOTNOTES
+from .rules import RuleComponent
+from .sections import HEADINGS, QUESTIONS, collapse
+
+__all__ = ["META", "RESPONDENTS", "Metadata", "parse_number", "SUPERSCRIPT_DIGITS"]
+
+META = "emn_meta"
+RESPONDENTS = "emn_respondents"
+SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+MONTHS = {
+    name: index
+    for index, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+         ("dec", "december")],
+        start=1,
+    )
+    for name in names
+}
+SENTENCE_OR_PARAGRAPH_END = re.compile(r"[.!?](?=\s)|\n[ \t]*\n")
+MIN_LISTED_RESPONDENTS = 3  # a footnote or sentence naming fewer States is no respondents list
+
+
+def parse_number(text: str, number_words: list[str]) -> int | None:
+    """'20', 'Twenty', 'twenty-one', 'twenty one' -> int; anything else -> None."""
+    text = text.strip().lower().replace(" ", "-")
+    if text.isdigit():
+        return int(text)
+    words = [w.lower() for w in number_words]
+    return words.index(text) + 1 if text in words else None
+
+
+def footnote_number(marker: str) -> int | None:
+    digits = re.sub(r"\D", "", marker.translate(SUPERSCRIPT_DIGITS))
+    return int(digits) if digits else None
+
+
+class Metadata(RuleComponent):
+    """Sets `doc._.metadata` and the `emn_meta` and `emn_respondents` span groups."""
+
+    def __init__(self, nlp: Language, name: str = "emn_metadata"):
+        install_extensions()
+        super().__init__(nlp, name)
+
+    def setup(self) -> None:
+        self.number_words = self.lexicons.get("number_words", [])
+        words = sorted(self.number_words, key=len, reverse=True)
+        number = r"\d{1,3}|" + "|".join(re.escape(w).replace(r"\-", "[- ]") for w in words)
+        self.patterns = {}
+        for rule in self.rules:
+            rule_regex = rule.regex.replace("{NUMBER}", number)
+            self.patterns.setdefault(rule.category, []).append(re.compile(rule_regex))
+        self.query_words = [w.lower() for w in self.lexicons.get("query_line_words", [])]
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc._.clean_text
+        questions = doc.spans[QUESTIONS] if QUESTIONS in doc.spans else []
+        intro_end = questions[0].start_char if questions else len(text)
+        spans: list[Span] = []
+        query_id, query_line = self.query_id(text, intro_end, doc, spans)
+        query_date = self.query_date(text, intro_end, query_line, doc, spans)
+        title = self.title(doc, text, intro_end, query_line, spans)
+        stated, stated_span = self.stated_count(text, intro_end, doc, spans)
+        respondents = self.respondents(doc, intro_end, stated_span)
+        doc.spans[META] = spans
+        doc.spans[RESPONDENTS] = respondents
+        codes = list(dict.fromkeys(span.label_ for span in respondents))
+        doc._.metadata = {
+            "query_id": query_id,
+            "query_date": query_date,
+            "title": title,
+            "n_respondents_stated": stated,
+            "respondents": codes,
+        }
+        return doc
+
+    def _first(self, category: str, text: str, start: int, end: int):
+        matches = [m for p in self.patterns.get(category, []) if (m := p.search(text, start, end))]
+        return min(matches, key=lambda m: m.start()) if matches else None
+
+    def query_id(self, text, end, doc, spans):
+        match = self._first("QUERY_ID", text, 0, end)
+        if match is None:
+            return "", None
+        _add(doc, spans, match.span("value"), "QUERY_ID")
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_end = text.find("\n", match.end())
+        return match.group("value"), (line_start, line_end if line_end >= 0 else len(text))
+
+    def query_date(self, text, end, query_line, doc, spans):
+        """The date on the query line, else the one after 'launched', else the first one."""
+        regions = []
+        if query_line:
+            regions.append(query_line)
+        cue = self._first("LAUNCH_CUE", text, 0, end)
+        if cue:
+            regions.append((cue.start(), min(end, cue.end() + 40)))
+        regions.append((0, end))
+        for start, stop in regions:
+            match = self._first("DATE", text, start, stop)
+            if match and (value := _iso_date(match)):
+                _add(doc, spans, match.span(), "QUERY_DATE")
+                return value
+        return ""
+
+    def title(self, doc, text, end, query_line, spans):
+        """The line(s) under the query line, or what follows a colon on it."""
+        if query_line is None:
+            return ""
+        line = text[query_line[0]:query_line[1]]
+        after_colon = re.split(r"[:\u2013\u2014]\s+", line, maxsplit=1)
+        if len(after_colon) == 2 and not self._first("DATE", after_colon[1], 0, len(after_colon[1])):
+            start = query_line[0] + line.index(after_colon[1])
+            _add(doc, spans, (start, query_line[1]), "TITLE")
+            return collapse(after_colon[1])
+        paragraph = re.compile(r"\n[ \t]*\n|$")
+        cursor = query_line[1]
+        while cursor < end and text[cursor].isspace():
+            cursor += 1
+        stop = paragraph.search(text, cursor).start()
+        stop = min(stop, end)
+        headings = doc.spans[HEADINGS] if HEADINGS in doc.spans else []
+        if cursor >= stop or any(h.start_char <= cursor < h.end_char for h in headings):
+            return ""
+        _add(doc, spans, (cursor, stop), "TITLE")
+        return collapse(text[cursor:stop])
+
+    def stated_count(self, text, end, doc, spans):
+        match = self._first("STATED_COUNT", text, 0, end)
+        if match is None:
+            return None, None
+        value = parse_number(match.group("number"), self.number_words)
+        _add(doc, spans, match.span("number"), "N_STATED")
+        return value, match.span()
+
+    def respondents(self, doc: Doc, intro_end: int, stated_span) -> list[Span]:
+        """Countries of the footnote the stated number points to, or of its sentence."""
+        mentions = [s for s in doc.spans[COUNTRIES] if s.start_char < intro_end or _in_any(s, doc.spans[FOOTNOTES])]
+        footnotes = {self._footnote_number(doc, f): f for f in doc.spans[FOOTNOTES]}
+        if stated_span is not None:
+            sentence_end = _sentence_end(doc.text, stated_span[1])
+            for match in self.patterns.get("FOOTNOTE_MARKER", []):
+                for marker in match.finditer(doc.text, stated_span[0], sentence_end):
+                    footnote = footnotes.get(footnote_number(marker.group("number")))
+                    listed = _within(mentions, footnote) if footnote is not None else []
+                    if len(listed) >= MIN_LISTED_RESPONDENTS:
+                        return listed
+            listed = [s for s in mentions if stated_span[0] <= s.start_char < sentence_end]
+            if len(listed) >= MIN_LISTED_RESPONDENTS:
+                return listed
+        for footnote in sorted(footnotes.values(), key=lambda f: f.start_char):
+            listed = _within(mentions, footnote)
+            if len(listed) >= MIN_LISTED_RESPONDENTS and self._is_list(doc, footnote, listed):
+                return listed
+        for code_list in doc.spans[CODE_LISTS]:
+            if code_list.start_char < intro_end:
+                listed = _within(mentions, code_list)
+                if len(listed) >= MIN_LISTED_RESPONDENTS:
+                    return listed
+        return []
+
+    def _footnote_number(self, doc: Doc, footnote: Span) -> int | None:
+        for pattern in self.patterns.get("FOOTNOTE_NUMBER", []):
+            match = pattern.match(doc.text, footnote.start_char)
+            if match:
+                return footnote_number(match.group("number"))
+        return None
+
+    @staticmethod
+    def _is_list(doc: Doc, footnote: Span, listed: list[Span]) -> bool:
+        """Most of the footnote's words are the countries it names."""
+        words = re.findall(r"[A-Za-z]+", doc._.clean_text[footnote.start_char:footnote.end_char])
+        country_words = sum(len(span.text.split()) for span in listed)
+        return country_words >= 0.6 * max(1, len(words) - words.count("and"))
+
+
+def _iso_date(match: re.Match) -> str:
+    month = match.group("month")
+    month_number = int(month) if month.isdigit() else MONTHS.get(month.lower().rstrip("."))
+    try:
+        return date(int(match.group("year")), month_number, int(match.group("day"))).isoformat()
+    except (TypeError, ValueError):
+        return ""
+
+
+def _add(doc: Doc, spans: list[Span], char_range, label: str) -> None:
+    span = doc.char_span(*char_range, label=label, alignment_mode="expand")
+    if span is not None:
+        spans.append(span)
+
+
+def _within(mentions: list[Span], container: Span) -> list[Span]:
+    return [s for s in mentions if container.start_char <= s.start_char < container.end_char]
+
+
+def _in_any(span: Span, containers) -> bool:
+    return any(c.start_char <= span.start_char < c.end_char for c in containers)
+
+
+def _sentence_end(text: str, position: int) -> int:
+    """End of the sentence at `position`: a stop before a space, or a paragraph break."""
+    match = SENTENCE_OR_PARAGRAPH_END.search(text, position)
+    return match.end() if match else len(text)
+
+
+@Language.factory("emn_metadata", assigns=["doc._.metadata", "doc.spans"])
+def make_metadata(nlp: Language, name: str) -> Metadata:
+    return Metadata(nlp, name)

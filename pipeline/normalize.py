@@ -1,0 +1,154 @@
+"""Normalise: find markup and artefacts without changing the text, so offsets stay the input's.
+
+Bold markers, link markup, review comments, page furniture and footnote markers are blanked
+in `doc._.clean_text` (same length as `doc.text`), bold survives as the `emn_bold` span
+group, and footnotes become the `emn_footnotes` group, blanked again in `doc._.body_text`
+so they never join a body sentence. The tokenizer splits what Word glues to words
+(superscript footnote digits, bullet glyphs), so matchers see the words themselves.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
+
+from ._extensions import install_extensions
+from .rules import PatternRule, RuleComponent, default_rules_path, read_rules, write_rules
+
+__all__ = ["MARKUP", "BOLD", "FOOTNOTES", "Normalizer", "MarkupTokenizer", "blank_ranges"]
+
+MARKUP = "emn_markup"
+BOLD = "emn_bold"
+FOOTNOTES = "emn_footnotes"
+
+# What a normaliser rule does with its match (the rule's `category`).
+BLANK = "BLANK"  # artefact: blank the whole match
+KEEP_GROUP = "KEEP_GROUP"  # markup around content: blank all but group 1
+BOLD_GROUP = "BOLD_GROUP"  # bold markup: blank all but group 1, which is bold
+FOOTNOTE = "FOOTNOTE"  # a footnote paragraph: kept, but out of the body text
+CATEGORIES = {BLANK, KEEP_GROUP, BOLD_GROUP, FOOTNOTE}
+
+
+class MarkupTokenizer(Tokenizer):
+    """The English tokenizer plus prefix/suffix rules kept as data in `models/tokenizer`.
+
+    It serialises only those extra rules, so the saved pipeline stays readable text."""
+
+    extra_rules: list[PatternRule]
+
+    def to_disk(self, path, **kwargs) -> None:
+        write_rules(Path(path), self.extra_rules)
+
+    def from_disk(self, path, **kwargs) -> MarkupTokenizer:
+        if Path(path).exists():
+            configure_tokenizer(self, read_rules(Path(path), PatternRule))
+        return self
+
+
+def configure_tokenizer(tokenizer: MarkupTokenizer, rules: list[PatternRule]) -> None:
+    from spacy.lang.en import English
+
+    defaults = English.Defaults
+    prefixes = list(defaults.prefixes) + [r.regex for r in rules if r.category == "PREFIX"]
+    suffixes = list(defaults.suffixes) + [r.regex for r in rules if r.category == "SUFFIX"]
+    tokenizer.prefix_search = compile_prefix_regex(prefixes).search
+    tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    tokenizer.extra_rules = rules
+
+
+@registry.tokenizers("emn.tokenizer.v1")
+def make_tokenizer():
+    """Config hook: `[nlp.tokenizer] @tokenizers = "emn.tokenizer.v1"`."""
+
+    def create(nlp: Language) -> MarkupTokenizer:
+        from spacy.lang.en import English
+
+        defaults = English.Defaults
+        tokenizer = MarkupTokenizer(
+            nlp.vocab,
+            rules=defaults.tokenizer_exceptions,
+            infix_finditer=None,
+            token_match=defaults.token_match,
+            url_match=defaults.url_match,
+        )
+        tokenizer.infix_finditer = compile_infix_regex(defaults.infixes).finditer
+        configure_tokenizer(tokenizer, read_rules(default_rules_path("tokenizer"), PatternRule))
+        return tokenizer
+
+    return create
+
+
+def blank_ranges(text: str, ranges: list[tuple[int, int]]) -> str:
+    """`text` with each range replaced by spaces (newlines kept), same length."""
+    if not ranges:
+        return text
+    pieces, cursor = [], 0
+    for start, end in sorted(ranges):
+        start = max(start, cursor)
+        if start >= end:
+            continue
+        pieces.append(text[cursor:start])
+        pieces.append("".join("\n" if c == "\n" else " " for c in text[start:end]))
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+class Normalizer(RuleComponent):
+    """Marks markup, bold, artefacts and footnotes; sets `clean_text` and `body_text`."""
+
+    def __init__(self, nlp: Language, name: str = "emn_normalizer"):
+        install_extensions()
+        super().__init__(nlp, name)
+        self._compiled: list = []
+
+    def setup(self) -> None:
+        for rule in self.rules:
+            if rule.category not in CATEGORIES or rule.kind != "regex":
+                raise ValueError(f"{self.name}: regex rules with a category in {CATEGORIES}")
+        self._compiled = [(rule.category, rule.compiled()) for rule in self.rules]
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        blanks: list[tuple[int, int]] = []
+        bold: list[tuple[int, int]] = []
+        footnotes: list[tuple[int, int]] = []
+        for category, pattern in self._compiled:
+            for match in pattern.finditer(text):
+                if category == BLANK:
+                    blanks.append(match.span())
+                elif category == FOOTNOTE:
+                    footnotes.append(match.span())
+                else:
+                    inner_start, inner_end = match.span(1)
+                    blanks += [(match.start(), inner_start), (inner_end, match.end())]
+                    if category == BOLD_GROUP:
+                        bold.append((inner_start, inner_end))
+        source = doc._.source
+        if source is not None:
+            bold.extend(source.bold)
+        doc._.clean_text = blank_ranges(text, blanks)
+        doc._.body_text = blank_ranges(doc._.clean_text, footnotes)
+        doc.spans[MARKUP] = _spans(doc, blanks, "contract")
+        doc.spans[BOLD] = _spans(doc, bold, "expand")
+        doc.spans[FOOTNOTES] = _spans(doc, footnotes, "expand")
+        return doc
+
+
+def _spans(doc: Doc, ranges: list[tuple[int, int]], mode: str) -> list:
+    spans = []
+    for start, end in sorted(set(ranges)):
+        span = doc.char_span(start, end, alignment_mode=mode)
+        if span is not None and len(span):
+            spans.append(span)
+    return spans
+
+
+@Language.factory("emn_normalizer", assigns=["doc._.clean_text", "doc._.body_text"])
+def make_normalizer(nlp: Language, name: str) -> Normalizer:
+    return Normalizer(nlp, name)
+

@@ -1,0 +1,240 @@
+"""Rules as data: one record class per kind of rule on a small shared base, and one matcher.
+
+A rules file is JSON with one top-level key holding a list of flat records; every record
+carries a `comment` saying what it is for. Records are checked against the fields their
+class allows, so a typo in a rules file fails loudly instead of silently matching nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, fields
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, ClassVar
+
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+
+__all__ = [
+    "RuleError",
+    "Rule",
+    "PatternRule",
+    "LexiconRule",
+    "RuleComponent",
+    "RuleMatcher",
+    "read_rules",
+    "write_rules",
+    "default_rules_path",
+    "lexicon",
+]
+
+
+class RuleError(ValueError):
+    """A malformed rules file or record."""
+
+
+@dataclass
+class Rule:
+    """Base of every rule: fixed allowed keys, `from_dict`/`to_dict`, a comment on purpose."""
+
+    comment: str = ""
+    KIND: ClassVar[str] = "rules"
+
+    @classmethod
+    def from_dict(cls, record: dict[str, Any]) -> Rule:
+        allowed = {f.name for f in fields(cls)}
+        unknown = sorted(set(record) - allowed)
+        if unknown:
+            raise RuleError(f"{cls.__name__}: unknown key(s) {unknown} in {record}")
+        try:
+            rule = cls(**record)
+        except TypeError as error:
+            raise RuleError(f"{cls.__name__}: {error} in {record}") from None
+        rule.validate()
+        return rule
+
+    def to_dict(self) -> dict[str, Any]:
+        defaults = {f.name: f.default for f in fields(self)}
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if getattr(self, f.name) != defaults[f.name] or f.name == "comment"
+        }
+
+    def validate(self) -> None:
+        """Subclasses check their values here."""
+
+
+@dataclass
+class PatternRule(Rule):
+    """A pattern with a category: exactly one of `literal`, `tokens` or `regex`.
+
+    >>> PatternRule(literal="no such practice", category="NEGATED").kind
+    'literal'
+
+    A literal goes to a PhraseMatcher (on lower-cased text), a token pattern to a Matcher,
+    a regex to character offsets aligned with `doc.char_span`.
+    """
+
+    literal: str | None = None
+    tokens: list[dict[str, Any]] | None = None
+    regex: str | None = None
+    category: str = ""
+    direction: str = "BIDIRECTIONAL"
+    applies_to: str = "all"
+    max_scope: int | None = None
+    flags: str = ""
+    KIND: ClassVar[str] = "pattern_rules"
+
+    @property
+    def kind(self) -> str:
+        return "literal" if self.literal is not None else "tokens" if self.tokens else "regex"
+
+    def validate(self) -> None:
+        given = [p for p in (self.literal, self.tokens, self.regex) if p]
+        if len(given) != 1:
+            raise RuleError(f"need exactly one of literal, tokens, regex: {self.to_dict()}")
+        if self.regex:
+            try:
+                re.compile(self.regex)
+            except re.error as error:
+                raise RuleError(f"bad regex {self.regex!r}: {error}") from None
+
+    def compiled(self) -> re.Pattern[str]:
+        flag_value = 0
+        for letter in self.flags:
+            flag_value |= {"i": re.I, "m": re.M, "s": re.S, "x": re.X}[letter]
+        return re.compile(self.regex or "", flag_value)
+
+
+@dataclass
+class LexiconRule(Rule):
+    """A named word list: `{"name": "states_nouns", "terms": ["States", ...]}`."""
+
+    name: str = ""
+    terms: list[str] | None = None
+    KIND: ClassVar[str] = "lexicons"
+
+    def validate(self) -> None:
+        if not self.name or not self.terms:
+            raise RuleError(f"a lexicon needs a name and terms: {self.to_dict()}")
+
+
+def default_rules_path(*parts: str) -> Path:
+    """Where shipped rules live: the `models/` folder, installed as `pipeline.models`."""
+    return Path(str(files("pipeline.models").joinpath(*parts)))
+
+
+def read_rules(path: Path, rule_class: type[Rule]) -> list[Rule]:
+    """Read the records under `rule_class.KIND` from a JSON rules file."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise RuleError(f"{path}: {error}") from None
+    if not isinstance(data, dict) or rule_class.KIND not in data:
+        raise RuleError(f"{path}: expected a top-level key {rule_class.KIND!r}")
+    return [rule_class.from_dict(record) for record in data[rule_class.KIND]]
+
+
+def write_rules(path: Path, rules: list[Rule], kind: str | None = None) -> None:
+    """Write rules back in the same shape, one record per line for readable diffs."""
+    kind = kind or (type(rules[0]).KIND if rules else "rules")
+    lines = ",\n".join("    " + json.dumps(r.to_dict(), ensure_ascii=False) for r in rules)
+    Path(path).write_text(f'{{"{kind}": [\n{lines}\n]}}\n', encoding="utf-8")
+
+
+def lexicon(rules: list[Rule], name: str) -> list[str]:
+    """The terms of the named lexicon among `rules`."""
+    for rule in rules:
+        if isinstance(rule, LexiconRule) and rule.name == name:
+            return list(rule.terms or [])
+    raise RuleError(f"no lexicon named {name!r}")
+
+
+class RuleMatcher:
+    """Dispatch on the pattern's type: PhraseMatcher, Matcher, or regex with char_span.
+
+    Returns `(rule_index, span)` pairs; regexes run on the text with markup blanked, so a
+    match never depends on `**` or link brackets and its offsets are the document's own.
+    """
+
+    def __init__(self, nlp, rules: list[PatternRule]):
+        self.rules = rules
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.tokens = Matcher(nlp.vocab)
+        self.regexes: list[tuple[int, re.Pattern[str]]] = []
+        for index, rule in enumerate(rules):
+            key = str(index)
+            if rule.kind == "literal":
+                self.phrases.add(key, [nlp.make_doc(rule.literal)])
+            elif rule.kind == "tokens":
+                self.tokens.add(key, [rule.tokens])
+            else:
+                self.regexes.append((index, rule.compiled()))
+
+    def __call__(self, doc: Doc, text: str | None = None) -> list[tuple[int, Span]]:
+        found: list[tuple[int, Span]] = []
+        strings = doc.vocab.strings
+        for match_id, start, end in self.phrases(doc):
+            found.append((int(strings[match_id]), doc[start:end]))
+        for match_id, start, end in self.tokens(doc):
+            found.append((int(strings[match_id]), doc[start:end]))
+        if self.regexes:
+            text = doc.text if text is None else text
+            for index, pattern in self.regexes:
+                for match in pattern.finditer(text):
+                    span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                    if span is not None and len(span):
+                        found.append((index, span))
+        found.sort(key=lambda pair: (pair[1].start, -pair[1].end))
+        return found
+
+
+class RuleComponent:
+    """Base of the pipeline's components: pattern rules and lexicons read from their folder.
+
+    `spacy.load` builds the component empty, then `from_disk` reads `rules.json` and
+    `lexicons.json` from the component's folder under `models/` and calls `setup`."""
+
+    RULES_FILE = "rules.json"
+    LEXICONS_FILE = "lexicons.json"
+
+    def __init__(self, nlp, name: str):
+        self.nlp = nlp
+        self.name = name
+        self.rules: list[PatternRule] = []
+        self.lexicons: dict[str, list[str]] = {}
+
+    def setup(self) -> None:
+        """Compile the rules; called whenever they change."""
+
+    def add_rules(self, rules: list[PatternRule], lexicons: list[LexiconRule] = ()) -> None:
+        self.rules.extend(rules)
+        self._lexicon_rules = list(getattr(self, "_lexicon_rules", [])) + list(lexicons)
+        self.lexicons = {rule.name: list(rule.terms or []) for rule in self._lexicon_rules}
+        self.setup()
+
+    def rules_of(self, category: str) -> list[PatternRule]:
+        return [rule for rule in self.rules if rule.category == category]
+
+    def to_disk(self, path, exclude=()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if self.rules:
+            write_rules(path / self.RULES_FILE, self.rules)
+        if getattr(self, "_lexicon_rules", None):
+            write_rules(path / self.LEXICONS_FILE, self._lexicon_rules)
+
+    def from_disk(self, path, exclude=()):
+        path = Path(path)
+        self.rules, self._lexicon_rules = [], []
+        rules = read_rules(path / self.RULES_FILE, PatternRule) if (path / self.RULES_FILE).exists() else []
+        lexicons = (
+            read_rules(path / self.LEXICONS_FILE, LexiconRule)
+            if (path / self.LEXICONS_FILE).exists()
+            else []
+        )
+        self.add_rules(rules, lexicons)
+        return self

@@ -1,0 +1,301 @@
+"""Stance: ConText-style cues decide yes / no / no_information / mention per country.
+
+Cues are rules with a category (NEGATED, NO_INFORMATION, EXCEPTION, ALTERNATIVE, TERMINATE,
+PSEUDO), a direction and the targets they apply to (code lists, names or both). A target's
+scope is its clause: TERMINATE cues and the subject of the next clause bound it, and after
+"either" each "or" opens a branch of its own. A list takes the polarity of its clause, a
+bullet's list that of its lead-in; a name is `no` only when the clause denies the practice
+for the State itself, and an exception takes the opposite of the clause it is excepted from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ._extensions import install_extensions
+from .countries import CODE_LISTS, COUNTRIES
+from .items import SUBJECT_LIST
+from .normalize import BOLD
+from .rules import RuleComponent, RuleMatcher
+from .sections import STATEMENTS
+
+__all__ = ["CUES", "RESPONSES", "STANCE_OF", "OPPOSITE", "Stance"]
+
+CUES = "emn_cues"
+RESPONSES = "emn_responses"
+
+# One table maps cue categories to stances; the first found in a scope wins, in this order.
+STANCE_OF = {"NO_INFORMATION": "no_information", "NEGATED": "no"}
+OPPOSITE = {"yes": "no", "no": "yes", "no_information": "yes"}
+WORD = re.compile(r"[\w'.]+|[,;:]")
+SUBJECT_START = re.compile(r",|\band\b|\bor\b|\bwhile\b|\bwhilst\b|\bwhereas\b", re.I)
+COORDINATION = re.compile(r"^[\s,]*(?:(?:and|or|as well as)\s+)?(?:the\s+)?$", re.I)
+FRAME_WINDOW = 4  # words before a preposition searched for a frame ("examples can be found in")
+
+
+@dataclass
+class Target:
+    """A code list or a name in a statement: what a cue's scope is decided for."""
+
+    spans: list[Span]
+    start: int
+    end: int
+    kind: str  # "list" or "name"
+    subject: bool = False
+    cues: list[str] = field(default_factory=list)
+
+
+class Stance(RuleComponent):
+    """Sets `stance` and `cue` on the countries that are responses (`emn_responses`)."""
+
+    def __init__(self, nlp: Language, name: str = "emn_stance"):
+        install_extensions()
+        super().__init__(nlp, name)
+
+    def setup(self) -> None:
+        self.matcher = RuleMatcher(self.nlp, self.rules)
+        self.speech_verbs = set(self.lexicons.get("speech_verbs", []))
+        self.place_prepositions = set(self.lexicons.get("place_prepositions", []))
+        self.respondent_frames = set(self.lexicons.get("respondent_frames", []))
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc._.clean_text
+        cues = self.find_cues(doc)
+        doc.spans[CUES] = [span for _, span in cues]
+        bold = [(s.start_char, s.end_char) for s in doc.spans[BOLD]]
+        lists = {(s.start_char, s.end_char): s for s in doc.spans[CODE_LISTS]}
+        countries = list(doc.spans[COUNTRIES])
+        responses: list[Span] = []
+        seen: set[tuple] = set()
+        cursor = 0
+        for statement in doc.spans[STATEMENTS]:
+            while cursor < len(countries) and countries[cursor].start_char < statement.start_char:
+                cursor += 1
+            inside = []
+            while cursor < len(countries) and countries[cursor].end_char <= statement.end_char:
+                inside.append(countries[cursor])
+                cursor += 1
+            if not inside:
+                continue
+            targets = self.targets(text, statement, inside, lists, bold)
+            statement_cues = [(r, s) for r, s in cues
+                              if statement.start_char <= s.start_char and s.end_char <= statement.end_char]
+            for target in targets:
+                stance, cue = self.decide(text, statement, target, targets, statement_cues, cues)
+                for span in target.spans:
+                    key = (statement.start_char, span.label_, stance, span._.item)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    span._.stance = stance
+                    span._.cue = cue
+                    responses.append(span)
+        doc.spans[RESPONSES] = sorted(responses, key=lambda s: s.start_char)
+        return doc
+
+    # -- cues -----------------------------------------------------------------------------
+
+    def find_cues(self, doc: Doc) -> list[tuple]:
+        """Cue matches outside code lists ("NO" is Norway), longest where they overlap, minus
+        those a PSEUDO cue covers."""
+        lists = [(s.start, s.end) for s in doc.spans[CODE_LISTS]]
+        found = [(r, s) for r, s in self.matcher(doc)
+                 if not any(start < s.end and s.start < end for start, end in lists)]
+        pseudo = [(r, s) for r, s in found if self.rules[r].category == "PSEUDO"]
+        kept = []
+        for index, span in found:
+            rule = self.rules[index]
+            if rule.category == "PSEUDO":
+                continue
+            covered = [
+                p for p_index, p in pseudo
+                if p.start <= span.start < p.end and self._applies(self.rules[p_index].applies_to, rule)
+            ]
+            if covered:
+                continue
+            kept.append((index, Span(doc, span.start, span.end, label=rule.category)))
+        # Among cues of one category and scope, keep the longest of overlapping matches.
+        by_category: dict[tuple[str, str], list[tuple[int, Span]]] = {}
+        for index, span in kept:
+            key = (span.label_, self.rules[index].applies_to)
+            by_category.setdefault(key, []).append((index, span))
+        result = []
+        for pairs in by_category.values():
+            longest = {(s.start, s.end) for s in filter_spans([s for _, s in pairs])}
+            result += [(i, s) for i, s in pairs if (s.start, s.end) in longest]
+        # "either because" outranks "either": a TERMINATE cue hides an ALTERNATIVE under it.
+        terminators = [s for i, s in result if s.label_ == "TERMINATE"]
+        result = [
+            (i, s) for i, s in result
+            if not (s.label_ == "ALTERNATIVE"
+                    and any(t.start <= s.start < t.end for t in terminators))
+        ]
+        return sorted(result, key=lambda pair: pair[1].start_char)
+
+    @staticmethod
+    def _applies(pseudo_scope: str, rule) -> bool:
+        return pseudo_scope == "all" or rule.applies_to in (pseudo_scope, "all")
+
+    # -- targets --------------------------------------------------------------------------
+
+    def targets(self, text, statement, countries, lists, bold) -> list[Target]:
+        """Group codes by their list; keep names that speak as a State (not mere places)."""
+        targets: list[Target] = []
+        by_list: dict[tuple[int, int], Target] = {}
+        for span in countries:
+            code_list = span._.code_list
+            if code_list is not None:
+                key = (code_list.start_char, code_list.end_char)
+                if key not in by_list:
+                    is_subject = lists[key]._.list_role == SUBJECT_LIST
+                    by_list[key] = Target([], key[0], key[1], "list", subject=is_subject)
+                    targets.append(by_list[key])
+                by_list[key].spans.append(span)
+            elif self.is_respondent(text, statement, span, bold):
+                is_subject = self._next_word(text, span.end_char, statement.end_char) in self.speech_verbs
+                targets.append(Target([span], span.start_char, span.end_char, "name", subject=is_subject))
+        return targets
+
+    def is_respondent(self, text: str, statement: Span, name: Span, bold) -> bool:
+        """A name is a responding State unless it is a plain place after a preposition."""
+        if any(start < name.end_char and name.start_char < end for start, end in bold):
+            return True
+        before = WORD.findall(text[statement.start_char:name.start_char])
+        while before and before[-1].lower() == "the":
+            before.pop()
+        if not before or before[-1].lower() not in self.place_prepositions:
+            return True
+        framing = [w.lower() for w in before[-1 - FRAME_WINDOW:-1]]
+        if len(before) == 1 or before[-2] == ",":
+            return True  # fronted: "In Belgium, ..."
+        return any(word in self.respondent_frames for word in framing)
+
+    @staticmethod
+    def _next_word(text: str, start: int, end: int) -> str:
+        for word in WORD.findall(text[start:end]):
+            if word not in (",",):
+                return word.lower()
+        return ""
+
+    # -- decisions ------------------------------------------------------------------------
+
+    def decide(self, text, statement, target, targets, cues, all_cues) -> tuple[str, str]:
+        """The stance of one target and the cue that decided it."""
+        left_hard, right_hard = self._hard_segment(statement, target, cues)
+        exception = self._exception(text, target, targets, cues, left_hard, right_hard)
+        if exception is not None:
+            start, end = exception
+            polarity, cue = self._polarity(
+                [(r, s) for r, s in cues
+                 if left_hard <= s.start_char < right_hard and not start <= s.start_char < end],
+                "list",
+            )
+            return OPPOSITE[polarity], cue
+        left, right = self._clause(text, target, targets, cues, left_hard, right_hard)
+        scoped = [(r, s) for r, s in cues if left <= s.start_char and s.end_char <= right]
+        scoped = [(r, s) for r, s in scoped if self._in_direction(text, target, self.rules[r], s)]
+        polarity, cue = self._polarity(scoped, target.kind)
+        if target.kind == "name":
+            return ("mention", "") if polarity == "yes" else (polarity, cue)
+        lead_in = statement._.lead_in if statement.label_ == "bullet" else None
+        if polarity == "yes" and lead_in is not None:
+            return self._lead_in_polarity(lead_in, [
+                (r, s) for r, s in all_cues
+                if lead_in.start_char <= s.start_char and s.end_char <= lead_in.end_char])
+        return polarity, cue
+
+    def _hard_segment(self, statement, target, cues) -> tuple[int, int]:
+        left, right = statement.start_char, statement.end_char
+        for index, span in cues:
+            if self.rules[index].category != "TERMINATE":
+                continue
+            if span.end_char <= target.start:
+                left = max(left, span.end_char)
+            elif span.start_char >= target.end:
+                right = min(right, span.start_char)
+        return left, right
+
+    def _clause(self, text, target, targets, cues, left, right) -> tuple[int, int]:
+        """Narrow the hard segment to the target's clause and, after 'either', its branch."""
+        for other in targets:
+            if other is target:
+                continue
+            if other.end <= target.start and other.end > left and (other.subject or target.subject):
+                left = max(left, other.end)
+            if other.start >= target.end and other.subject and other.start < right:
+                right = other.start
+        if target.subject:
+            for match in SUBJECT_START.finditer(text, left, target.start):
+                left = max(left, match.end())
+        alternatives = [(self.rules[i], s) for i, s in cues
+                        if self.rules[i].category == "ALTERNATIVE" and left <= s.start_char < right]
+        opener = next((s for rule, s in alternatives
+                       if rule.literal == "either" and s.end_char <= target.start), None)
+        if opener is None:
+            return left, right
+        starts = [opener.end_char] + [s.start_char for rule, s in alternatives
+                                      if rule.literal != "either" and s.start_char > opener.end_char]
+        branch_left = max(s for s in starts if s <= target.start)
+        later = [s for s in starts if s > target.start]
+        return max(left, branch_left), min([right] + later)
+
+    def _in_direction(self, text, target, rule, span) -> bool:
+        if rule.direction == "FORWARD" and span.end_char > target.start:
+            return False
+        if rule.direction == "BACKWARD":
+            if span.start_char < target.end:
+                return False
+            if rule.max_scope is not None:
+                gap = len(WORD.findall(text[target.end:span.start_char]))
+                return gap <= rule.max_scope
+        return True
+
+    def _polarity(self, cues, kind: str) -> tuple[str, str]:
+        """The stance that the applicable cues give, by precedence; 'yes' when none."""
+        applicable = [(self.rules[r], s) for r, s in cues
+                      if self.rules[r].category in STANCE_OF
+                      and self.rules[r].applies_to in ("all", kind + "s")]
+        for category, stance in STANCE_OF.items():
+            for rule, span in applicable:
+                if rule.category == category:
+                    return stance, span.text
+        return "yes", ""
+
+    def _exception(self, text, target, targets, cues, left, right) -> tuple[int, int] | None:
+        """The (cue start, phrase end) of an exception phrase that holds the target, if any."""
+        for index, cue in cues:
+            if self.rules[index].category != "EXCEPTION" or not left <= cue.start_char < right:
+                continue
+            if cue.end_char > target.start:
+                continue
+            end = cue.end_char
+            for other in sorted(targets, key=lambda t: t.start):
+                if other.start < end:
+                    continue
+                if not COORDINATION.match(text[end:other.start]):
+                    break
+                end = other.end
+                if other is target:
+                    return cue.start_char, end
+        return None
+
+    def _lead_in_polarity(self, lead_in: Span, cues_of) -> tuple[str, str]:
+        """The polarity of the lead-in's last clause, which its bullets inherit."""
+        text = lead_in.doc._.clean_text
+        end = len(text[:lead_in.end_char].rstrip().rstrip(":"))
+        start = lead_in.start_char
+        for index, span in cues_of:
+            if self.rules[index].category == "TERMINATE" and span.end_char <= end:
+                start = max(start, span.end_char)
+        scoped = [(r, s) for r, s in cues_of if start <= s.start_char < end]
+        return self._polarity(scoped, "list")
+
+
+@Language.factory("emn_stance", assigns=["span._.stance", "doc.spans"])
+def make_stance(nlp: Language, name: str) -> Stance:
+    return Stance(nlp, name)
