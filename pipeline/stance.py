@@ -11,7 +11,7 @@ for the State itself, and an exception takes the opposite of the clause it is ex
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -35,6 +35,10 @@ OPPOSITE = {"yes": "no", "no": "yes", "no_information": "yes"}
 WORD = re.compile(r"[\w'.]+|[,;:]")
 SUBJECT_START = re.compile(r",|\band\b|\bor\b|\bwhile\b|\bwhilst\b|\bwhereas\b", re.I)
 COORDINATION = re.compile(r"^[\s,]*(?:(?:and|or|as well as)\s+)?(?:the\s+)?$", re.I)
+QUESTION_STOPWORDS = {"the", "and", "are", "any", "for", "how", "what", "which", "with", "this", "that",
+                      "these", "those", "there", "their", "from", "into", "does", "did", "has", "have",
+                      "been", "can", "could", "was", "were", "states", "member", "other", "such", "its"}
+MIN_SHARED_PREFIX = 5  # a predicate and a question word agree on this many letters ("apply", "applied")
 FRAME_WINDOW = 4  # words before a preposition searched for a frame ("examples can be found in")
 
 
@@ -62,6 +66,7 @@ class Stance(RuleComponent):
         self.speech_verbs = set(self.lexicons.get("speech_verbs", []))
         self.place_prepositions = set(self.lexicons.get("place_prepositions", []))
         self.respondent_frames = set(self.lexicons.get("respondent_frames", []))
+        self.relative_words = set(self.lexicons.get("relative_words", []))
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc._.clean_text
@@ -114,20 +119,13 @@ class Stance(RuleComponent):
                 continue
             covered = [
                 p for p_index, p in pseudo
-                if p.start <= span.start < p.end and self._applies(self.rules[p_index].applies_to, rule)
+                if p.start < span.end and span.start < p.end
+                and self._applies(self.rules[p_index].applies_to, rule)
             ]
             if covered:
                 continue
             kept.append((index, Span(doc, span.start, span.end, label=rule.category)))
-        # Among cues of one category and scope, keep the longest of overlapping matches.
-        by_category: dict[tuple[str, str], list[tuple[int, Span]]] = {}
-        for index, span in kept:
-            key = (span.label_, self.rules[index].applies_to)
-            by_category.setdefault(key, []).append((index, span))
-        result = []
-        for pairs in by_category.values():
-            longest = {(s.start, s.end) for s in filter_spans([s for _, s in pairs])}
-            result += [(i, s) for i, s in pairs if (s.start, s.end) in longest]
+        result = kept
         # "either because" outranks "either": a TERMINATE cue hides an ALTERNATIVE under it.
         terminators = [s for i, s in result if s.label_ == "TERMINATE"]
         result = [
@@ -199,7 +197,7 @@ class Stance(RuleComponent):
         left, right = self._clause(text, target, targets, cues, left_hard, right_hard)
         scoped = [(r, s) for r, s in cues if left <= s.start_char and s.end_char <= right]
         scoped = [(r, s) for r, s in scoped if self._in_direction(text, target, self.rules[r], s)]
-        polarity, cue = self._polarity(scoped, target.kind)
+        polarity, cue = self._polarity(scoped, target.kind, self._question_words(statement))
         if target.kind == "name":
             return ("mention", "") if polarity == "yes" else (polarity, cue)
         lead_in = statement._.lead_in if statement.label_ == "bullet" else None
@@ -251,20 +249,36 @@ class Stance(RuleComponent):
             if span.start_char < target.end:
                 return False
             if rule.max_scope is not None:
-                gap = len(WORD.findall(text[target.end:span.start_char]))
-                return gap <= rule.max_scope
+                gap = [w.lower() for w in WORD.findall(text[target.end:span.start_char]) if w != ","]
+                return len(gap) <= rule.max_scope and not self.relative_words & set(gap)
         return True
 
-    def _polarity(self, cues, kind: str) -> tuple[str, str]:
-        """The stance that the applicable cues give, by precedence; 'yes' when none."""
-        applicable = [(self.rules[r], s) for r, s in cues
-                      if self.rules[r].category in STANCE_OF
-                      and self.rules[r].applies_to in ("all", kind + "s")]
+    def _polarity(self, cues, kind: str, question_words: set[str] = frozenset()) -> tuple[str, str]:
+        """The stance that the applicable cues give, by precedence; 'yes' when none.
+
+        A NEGATED_PREDICATE cue counts as NEGATED only when its predicate is one the question
+        asks about ('cannot change employer' under 'Are workers allowed to change employer?')."""
+        applicable = []
+        for index, span in cues:
+            rule = self.rules[index]
+            if rule.applies_to not in ("all", kind + "s"):
+                continue
+            if rule.category == "NEGATED_PREDICATE" and _asked_about(span[-1].lower_, question_words):
+                applicable.append((replace(rule, category="NEGATED"), span))
+            elif rule.category in STANCE_OF:
+                applicable.append((rule, span))
         for category, stance in STANCE_OF.items():
             for rule, span in applicable:
                 if rule.category == category:
                     return stance, span.text
         return "yes", ""
+
+    @staticmethod
+    def _question_words(statement: Span) -> set[str]:
+        question = statement._.question
+        if question is None:
+            return set()
+        return {w for w in re.findall(r"[a-z]{3,}", question.text.lower()) if w not in QUESTION_STOPWORDS}
 
     def _exception(self, text, target, targets, cues, left, right) -> tuple[int, int] | None:
         """The (cue start, phrase end) of an exception phrase that holds the target, if any."""
@@ -294,6 +308,15 @@ class Stance(RuleComponent):
                 start = max(start, span.end_char)
         scoped = [(r, s) for r, s in cues_of if start <= s.start_char < end]
         return self._polarity(scoped, "list")
+
+
+def _asked_about(predicate: str, question_words: set[str]) -> bool:
+    """Whether the question uses the predicate's word (same stem, roughly)."""
+    for word in question_words:
+        shared = min(MIN_SHARED_PREFIX, len(word), len(predicate))
+        if shared >= 3 and word[:shared] == predicate[:shared] and abs(len(word) - len(predicate)) <= 4:
+            return True
+    return False
 
 
 @Language.factory("emn_stance", assigns=["span._.stance", "doc.spans"])
