@@ -10,7 +10,7 @@ The stages, one module each, in the order data flows through them:
 - `items`      statement lists and bullet / inline items       (spaCy component)
 - `stance`     yes / no / no_information / mention per country (spaCy component)
 - `table`      Doc -> rows -> the four tables
-- `checks`     the summary checked against itself
+- `checks`     the summary checked against itself              (spaCy component)
 - `evaluate`   tables scored against a gold annotation
 - `cli`        the `emn` command
 """
@@ -31,6 +31,6 @@ def load():
 
     import spacy
 
-    from . import countries, items, metadata, normalize, sections, stance  # noqa: F401 - factories
+    from . import checks, countries, items, metadata, normalize, sections, stance  # noqa: F401 - factories
 
     return spacy.load(str(files(MODELS)))

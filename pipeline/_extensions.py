@@ -39,8 +39,10 @@ def install_extensions() -> None:
     doc_attrs = {
         "clean_text": None,  # text with markup blanked, same length as doc.text
         "body_text": None,  # clean_text with footnotes blanked too
+        "markup_ranges": None,  # sorted (start, end) of the blanked markup
         "metadata": None,  # dict of the document's metadata (emn_metadata)
         "source": None,  # the ingest.Source the Doc was made from
+        "findings": None,  # list of checks.Finding (emn_checks)
     }
     for name, default in doc_attrs.items():
         if not Doc.has_extension(name):

@@ -121,7 +121,7 @@ def load_predictions(folder: Path) -> dict[str, pd.DataFrame]:
 
 
 def stem(doc_id: str) -> str:
-    """'sub/emn-ahq-1055-summary.pdf' -> 'emn-ahq-1055-summary'."""
+    """'sub/emn-ahq-2101-summary.pdf' -> 'emn-ahq-2101-summary'."""
     name = re.split(r"[\\/]", str(doc_id))[-1]
     return name.rsplit(".", 1)[0] if "." in name else name
 

@@ -15,8 +15,9 @@ from spacy.tokens import Doc, Span
 
 from ._extensions import install_extensions
 from .countries import CODE_LISTS, COUNTRIES
+from .normalize import plain_text
 from .rules import RuleComponent
-from .sections import STATEMENTS, collapse
+from .sections import STATEMENTS
 
 __all__ = ["ITEMS", "Items", "SUBJECT_LIST", "STATEMENT_LIST", "ITEM_LIST"]
 
@@ -65,59 +66,54 @@ class Items(RuleComponent):
             for index, code_list in enumerate(inside):
                 before = text[previous_end:code_list.start_char]
                 either = bool(self.alternative.search(text, statement.start_char, previous_end))
-                role, label, label_start = self.classify(
-                    before, index == 0, statement.label_ == "bullet", either
-                )
+                role, label_start = self.classify(before, index == 0, statement.label_ == "bullet", either)
+                label = ""
+                if role == ITEM_LIST:
+                    start = previous_end + label_start
+                    label = plain_text(doc, start, code_list.start_char).strip(EDGE_PUNCTUATION)
+                    span = doc.char_span(start, code_list.start_char, label="item", alignment_mode="expand")
+                    if span is not None:
+                        item_spans.append(span)
                 code_list._.list_role = role
                 code_list._.item = label
                 for country in members.get((code_list.start_char, code_list.end_char), []):
                     country._.list_role = role
                     country._.item = label
-                if label:
-                    start = previous_end + label_start
-                    span = doc.char_span(start, start + len(before) - label_start, label="item",
-                                         alignment_mode="expand")
-                    if span is not None:
-                        item_spans.append(span)
                 previous_end = code_list.end_char
         doc.spans[ITEMS] = item_spans
         return doc
 
-    def classify(self, before: str, first: bool, in_bullet: bool, either: bool):
-        """(role, item label, where the label starts in `before`) for one code list."""
+    def classify(self, before: str, first: bool, in_bullet: bool, either: bool) -> tuple[str, int]:
+        """(role, where the item label starts in `before`) for one code list."""
         words = re.findall(r"[\w/]+", before.lower())
         if words and words[-1] in self.subject_nouns:
-            return SUBJECT_LIST, "", 0
+            return SUBJECT_LIST, 0
         if first:
-            if in_bullet:
-                return self._item(before, 0)
-            return self._after_enumerator(before)
+            return _item(before, 0) if in_bullet else self._after_enumerator(before)
         connector = self.connector.match(before)
-        if connector and connector.end() > 0 and before[: connector.end()].strip():
+        if connector and before[: connector.end()].strip():
             rest = before[connector.end():]
-            joined_by_or = re.search(r"\bor\b", before[: connector.end()], re.I)
+            joined_by_or = re.search(r"\bor\b", before[: connector.end()], re.IGNORECASE)
             if (either and joined_by_or) or self.clause_subject.match(rest):
-                return STATEMENT_LIST, "", 0
-            return self._item(before, connector.end())
-        role, label, start = self._after_enumerator(before)
+                return STATEMENT_LIST, 0
+            return _item(before, connector.end())
+        role, start = self._after_enumerator(before)
         if role == ITEM_LIST:
-            return role, label, start
+            return role, start
         comma = before.rfind(",")
-        return self._item(before, comma + 1) if comma >= 0 else (STATEMENT_LIST, "", 0)
+        return _item(before, comma + 1) if comma >= 0 else (STATEMENT_LIST, 0)
 
-    def _after_enumerator(self, before: str):
+    def _after_enumerator(self, before: str) -> tuple[str, int]:
         matches = list(self.enumerators.finditer(before))
-        if not matches:
-            return STATEMENT_LIST, "", 0
-        return self._item(before, matches[-1].end())
+        return _item(before, matches[-1].end()) if matches else (STATEMENT_LIST, 0)
 
-    @staticmethod
-    def _item(before: str, start: int):
-        label = collapse(before[start:]).strip(EDGE_PUNCTUATION)
-        if not label:
-            return STATEMENT_LIST, "", 0
-        offset = before.find(label.split(" ", 1)[0], start)
-        return ITEM_LIST, label, max(offset, start)
+
+def _item(before: str, start: int) -> tuple[str, int]:
+    """An item starting at `start`, unless nothing but punctuation is left."""
+    rest = before[start:]
+    if not rest.strip(EDGE_PUNCTUATION):
+        return STATEMENT_LIST, 0
+    return ITEM_LIST, start + len(rest) - len(rest.lstrip(EDGE_PUNCTUATION))
 
 
 def _longest_first(terms: list[str]) -> list[str]:

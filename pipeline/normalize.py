@@ -9,6 +9,7 @@ so they never join a body sentence. The tokenizer splits what Word glues to word
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from pathlib import Path
 
 from spacy.language import Language
@@ -19,7 +20,7 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 from ._extensions import install_extensions
 from .rules import PatternRule, RuleComponent, default_rules_path, read_rules, write_rules
 
-__all__ = ["MARKUP", "BOLD", "FOOTNOTES", "Normalizer", "MarkupTokenizer", "blank_ranges"]
+__all__ = ["MARKUP", "BOLD", "FOOTNOTES", "Normalizer", "MarkupTokenizer", "blank_ranges", "plain_text"]
 
 MARKUP = "emn_markup"
 BOLD = "emn_bold"
@@ -131,12 +132,42 @@ class Normalizer(RuleComponent):
         source = doc._.source
         if source is not None:
             bold.extend(source.bold)
+        doc._.markup_ranges = _merged(blanks)
         doc._.clean_text = blank_ranges(text, blanks)
         doc._.body_text = blank_ranges(doc._.clean_text, footnotes)
         doc.spans[MARKUP] = _spans(doc, blanks, "contract")
         doc.spans[BOLD] = _spans(doc, bold, "expand")
         doc.spans[FOOTNOTES] = _spans(doc, footnotes, "expand")
         return doc
+
+
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for start, end in sorted(r for r in ranges if r[0] < r[1]):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
+
+
+def plain_text(doc: Doc, start: int, end: int) -> str:
+    """The body text of a range as a reader sees it: markup removed, whitespace collapsed.
+
+    Markup is deleted rather than blanked here, so '(**BE**)' reads '(BE)'."""
+    text = doc._.body_text
+    ranges = doc._.markup_ranges or []
+    index = bisect_left(ranges, (start, start)) - 1
+    pieces, cursor = [], start
+    for range_start, range_end in ranges[max(index, 0):]:
+        if range_start >= end:
+            break
+        if range_end <= cursor:
+            continue
+        pieces.append(text[cursor:max(cursor, range_start)])
+        cursor = max(cursor, range_end)
+    pieces.append(text[cursor:end] if cursor < end else "")
+    return " ".join("".join(pieces).split())
 
 
 def _spans(doc: Doc, ranges: list[tuple[int, int]], mode: str) -> list:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from ._extensions import install_extensions
 from .countries import CODE_LISTS, COUNTRIES
@@ -66,7 +65,7 @@ class Stance(RuleComponent):
         self.speech_verbs = set(self.lexicons.get("speech_verbs", []))
         self.place_prepositions = set(self.lexicons.get("place_prepositions", []))
         self.respondent_frames = set(self.lexicons.get("respondent_frames", []))
-        self.relative_words = set(self.lexicons.get("relative_words", []))
+        self.subject_gap_words = set(self.lexicons.get("subject_gap_words", []))
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc._.clean_text
@@ -74,7 +73,8 @@ class Stance(RuleComponent):
         doc.spans[CUES] = [span for _, span in cues]
         bold = [(s.start_char, s.end_char) for s in doc.spans[BOLD]]
         lists = {(s.start_char, s.end_char): s for s in doc.spans[CODE_LISTS]}
-        countries = list(doc.spans[COUNTRIES])
+        body = doc._.body_text  # footnotes are blanked here: their countries are no statements
+        countries = [c for c in doc.spans[COUNTRIES] if not body[c.start_char:c.end_char].isspace()]
         responses: list[Span] = []
         seen: set[tuple] = set()
         cursor = 0
@@ -250,7 +250,7 @@ class Stance(RuleComponent):
                 return False
             if rule.max_scope is not None:
                 gap = [w.lower() for w in WORD.findall(text[target.end:span.start_char]) if w != ","]
-                return len(gap) <= rule.max_scope and not self.relative_words & set(gap)
+                return len(gap) <= rule.max_scope and set(gap) <= self.subject_gap_words
         return True
 
     def _polarity(self, cues, kind: str, question_words: set[str] = frozenset()) -> tuple[str, str]:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
-from .sections import QUESTIONS, collapse
+from .normalize import plain_text
+from .sections import QUESTIONS
 from .stance import RESPONSES
 
 __all__ = [
@@ -85,7 +86,7 @@ class Extraction:
 
 def extract(doc: Doc, doc_id: str) -> Extraction:
     """The document, question and response rows of a processed Doc."""
-    from .checks import check
+    from .checks import check_rows
 
     meta = doc._.metadata or {}
     source = doc._.source
@@ -100,10 +101,9 @@ def extract(doc: Doc, doc_id: str) -> Extraction:
     for question in doc.spans[QUESTIONS]:
         result.questions.append((
             doc_id, question.label_,
-            collapse(doc._.clean_text[question.start_char:question.end_char]),
+            plain_text(doc, question.start_char, question.end_char),
             question.start_char, question.end_char, _page(page_at, question.start_char),
         ))
-    body_text = doc._.body_text
     for span in doc.spans[RESPONSES]:
         question = span._.question
         statement = span._.statement
@@ -112,10 +112,10 @@ def extract(doc: Doc, doc_id: str) -> Extraction:
         result.responses.append((
             doc_id, meta.get("query_id", ""), question.label_, span.label_, span._.stance,
             span._.item or "", span._.mention_type,
-            collapse(body_text[statement.start_char:statement.end_char]),
+            plain_text(doc, statement.start_char, statement.end_char),
             span.start_char, span.end_char, _page(page_at, span.start_char),
         ))
-    result.checks.extend(check(doc, doc_id))
+    result.checks.extend(check_rows(doc, doc_id))
     if not result.questions:
         result.warnings.append("no question headings found (is this an EMN Ad-Hoc Query summary?)")
     return result

@@ -1,0 +1,50 @@
+"""Shared fixtures: the assembled pipeline, loaded once, and a helper to run it on text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline import load
+from pipeline.ingest import Source
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+SAMPLES = ROOT / "samples"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return load()
+
+
+@pytest.fixture(scope="session")
+def process(nlp):
+    """Run the pipeline on a text as if it were a .txt file."""
+
+    def run(text: str):
+        doc = nlp.make_doc(text)
+        doc._.source = Source(path=Path("test.txt"), text=text)
+        return nlp(doc)
+
+    return run
+
+
+def summary(*body: str, intro: str = "") -> str:
+    """A minimal summary around question bodies: title, introduction, one question each."""
+    parts = [
+        "Summary of EMN Ad-Hoc Query No. 4711 from 2 May 2022",
+        "",
+        "A test query",
+        "",
+        "1. INTRODUCTION",
+        "",
+        intro or "It is based on contributions from 3 Member States.",
+        "",
+        "2. SUMMARY",
+        "",
+    ]
+    for number, text in enumerate(body, start=1):
+        parts += [f"2.{number}. Do Member States do something number {number}?", "", text, ""]
+    return "\n".join(parts)

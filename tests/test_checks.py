@@ -1,0 +1,94 @@
+"""Checks: each kind of slip found where it is planted, nothing flagged on clean documents."""
+
+import pytest
+
+from pipeline.checks import CHECKS
+from pipeline.table import extract
+
+from .conftest import DATA, summary
+
+CODES = ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "EL", "HU", "IE", "IT", "LV",
+         "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "UK", "NO", "CH", "IS"]
+WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+         "twenty-one", "twenty-two", "twenty-three", "twenty-four", "twenty-five", "twenty-six",
+         "twenty-seven", "twenty-eight", "twenty-nine", "thirty"]
+INTRO = "It is based on contributions from 4 Member States.\u00b9\n\n\u00b9 AT, BE, CZ, DE."
+
+
+def findings(doc, kind=None):
+    return [(f.kind, f.severity, f.detail) for f in doc._.findings if kind is None or f.kind == kind]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "severity"),
+    [
+        ("Seven Member States (AT, BE, CZ, DE, AT, BE) apply it.", "count_mismatch", "error"),
+        ("Three States (AT, BE) apply it.", "count_mismatch", "error"),
+        ("Two States (AT, MT) apply it.", "non_respondent", "error"),
+        ("Two States (BE, XX) apply it.", "unknown_code", "error"),
+        ("Three States (AT, AT, BE) apply it.", "duplicate_in_list", "warning"),
+    ],
+)
+def test_planted_slip_is_found(process, sentence, kind, severity):
+    doc = process(summary(sentence, intro=INTRO))
+    assert (kind, severity) in [(k, s) for k, s, _ in findings(doc)]
+
+
+def test_unknown_code_is_kept_out_of_responses(process):
+    doc = process(summary("Two States (BE, XX) apply it.", intro=INTRO))
+    assert [row[3] for row in extract(doc, "d").responses] == ["BE"]
+    (finding,) = [f for f in doc._.findings if f.kind == "unknown_code"]
+    assert doc.text[finding.start_char:finding.end_char] == "XX"
+
+
+def test_stated_respondents_against_listed(process):
+    doc = process(summary("Four States (AT, BE, CZ, DE) apply it.",
+                          intro="It is based on contributions from 5 Member States.\u00b9\n\n\u00b9 AT, BE, CZ, DE."))
+    assert findings(doc) == [("count_mismatch", "error", "introduction states 5 respondents, 4 listed")]
+    (finding,) = doc._.findings
+    assert doc.text[finding.start_char:finding.end_char] == "5"
+
+
+def test_respondent_missing_and_conflicting_stance_point_at_the_text(process):
+    doc = process(summary("Two States (AT, BE) cooperate; however two of these States (AT, BE) have no framework.",
+                          intro=INTRO))
+    missing = [f for f in doc._.findings if f.kind == "respondent_missing"]
+    assert [f.detail.split(":")[0] for f in missing] == ["CZ", "DE"]
+    conflicts = [f for f in doc._.findings if f.kind == "conflicting_stance"]
+    assert [f.detail for f in conflicts] == ["AT is both yes and no in question 2.1",
+                                             "BE is both yes and no in question 2.1"]
+    assert doc.text[conflicts[0].start_char:conflicts[0].end_char].startswith("Two States (AT, BE) cooperate")
+    assert len(doc.spans[CHECKS]) == len(doc._.findings)
+
+
+def test_items_tell_stances_apart(process):
+    doc = process(summary("States use tools such as:\n\n\u2022 Drones (AT, BE, CZ, DE);\n\n"
+                          "They do not use the following:\n\n\u2022 Boats (AT, BE, CZ, DE).", intro=INTRO))
+    assert findings(doc, "conflicting_stance") == []
+
+
+@pytest.mark.parametrize("number", range(1, 31))
+@pytest.mark.parametrize("form", ["digits", "word", "Word"])
+def test_stated_numbers_one_to_thirty(process, number, form):
+    written = {"digits": str(number), "word": WORDS[number - 1], "Word": WORDS[number - 1].capitalize()}[form]
+    codes = ", ".join(CODES[:number])
+    right = process(summary(f"In total {written} Member States ({codes}) apply it."))
+    assert findings(right, "count_mismatch") == []
+    wrong = process(summary(f"In total {written} Member States ({codes}, LI) apply it."))
+    assert [k for k, _, _ in findings(wrong, "count_mismatch")] == ["count_mismatch"]
+
+
+def test_a_majority_is_not_a_number(process):
+    assert findings(process(summary("A majority of Member States (AT, BE) apply it.")), "count_mismatch") == []
+
+
+def test_clean_documents_have_no_errors_or_warnings(nlp):
+    from pipeline.ingest import read_source
+
+    for path in sorted((DATA / "summaries").glob("*.txt")):
+        source = read_source(path)
+        doc = nlp.make_doc(source.text)
+        doc._.source = source
+        doc = nlp(doc)
+        assert [f for f in doc._.findings if f.severity != "info"] == [], path.name

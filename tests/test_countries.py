@@ -1,0 +1,67 @@
+"""Code lists and names: what is a country, and which code it gets."""
+
+import pytest
+
+from pipeline.countries import CODE_LISTS, COUNTRIES, UNKNOWN_CODES
+
+
+def found(doc):
+    return [(s.label_, s._.mention_type) for s in doc.spans[COUNTRIES]]
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("States (**BE, CZ, DE**) do.", ["BE", "CZ", "DE"]),
+        ("States (EE, FR and SE) do.", ["EE", "FR", "SE"]),
+        ("States (DE, EE as well as SE) do.", ["DE", "EE", "SE"]),
+        ("States (AT, BE,\nCZ, DE) do.", ["AT", "BE", "CZ", "DE"]),
+        ("One State (PL) does.", ["PL"]),
+        ("States (GR, GB) do.", ["EL", "UK"]),
+        ("States (EL, UK, IE, NO, CH) do.", ["EL", "UK", "IE", "NO", "CH"]),
+    ],
+)
+def test_code_lists(process, text, codes):
+    doc = process(text)
+    assert [s.label_ for s in doc.spans[COUNTRIES]] == codes
+    assert all(s._.mention_type == "code_list" for s in doc.spans[COUNTRIES])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A majority of (Member) States did.",
+        "At EU level (EU) nothing.",
+        "experiences in Rome (with Facebook and Twitter) were good",
+        "The IT tools of the AT office.",
+        "NO entry was recorded.",
+        "In Northern Ireland a pilot ran.",
+    ],
+)
+def test_not_countries(process, text):
+    assert found(process(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("the Netherlands", "NL"), ("Slovak Republic", "SK"), ("Slovakia", "SK"), ("Czechia", "CZ"),
+        ("Czech Republic", "CZ"), ("the United Kingdom", "UK"), ("the UK", "UK"), ("Greece", "EL"),
+        ("Norway", "NO"), ("Switzerland", "CH"), ("Ireland", "IE"), ("Luxembourg", "LU"),
+    ],
+)
+def test_country_names_map_to_eu_codes(process, name, code):
+    doc = process(f"In {name}, a pilot ran.")
+    assert found(doc) == [(code, "name")]
+
+
+def test_unknown_code_in_a_list_is_kept_aside(process):
+    doc = process("States (BE, XX) did.")
+    assert [s.label_ for s in doc.spans[COUNTRIES]] == ["BE"]
+    assert [s.text for s in doc.spans[UNKNOWN_CODES]] == ["XX"]
+    assert [s.text for s in doc.spans[CODE_LISTS]] == ["(BE, XX)"]
+
+
+def test_code_offsets_point_at_the_code(process):
+    doc = process("Three States (**EE, FR** and **SE**) did not.")
+    assert [doc.text[s.start_char:s.end_char] for s in doc.spans[COUNTRIES]] == ["EE", "FR", "SE"]

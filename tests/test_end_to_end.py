@@ -1,0 +1,91 @@
+"""End to end: the sample and the test summaries against their gold, and the committed outputs."""
+
+import filecmp
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.batch import run_batch
+from pipeline.evaluate import evaluate
+
+from .conftest import DATA, ROOT, SAMPLES
+
+SAMPLE_TEXT = SAMPLES / "emn-ahq-1055-summary.txt"
+SAMPLE_QUESTIONS = [q["question_id"] for q in
+                    __import__("csv").DictReader((SAMPLES / "gold/ahq-1055/questions.csv").open())]
+
+
+@pytest.fixture(scope="module")
+def sample_scores(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sample")
+    run_batch([str(SAMPLE_TEXT)], out, jobs=1)
+    (score,) = evaluate(SAMPLES / "gold", out)
+    return score
+
+
+def test_sample_scores(sample_scores):
+    scores = sample_scores.scores
+    assert scores["responses_core"].f1 == 1.0
+    assert scores["items_lenient"].f1 >= 0.97
+    assert (scores["questions"].tp, scores["questions"].gold) == (7, 7)
+    assert (scores["respondents"].tp, scores["respondents"].gold) == (20, 20)
+    assert {k: v["found"] for k, v in sample_scores.metadata.items() if k != "title"} == {
+        "query_id": "1055", "query_date": "2016-04-18", "n_respondents_stated": "20"}
+
+
+@pytest.mark.parametrize("question_id", SAMPLE_QUESTIONS)
+def test_sample_question_regression(sample_scores, question_id):
+    assert sample_scores.per_question[question_id].f1 == 1.0
+
+
+@pytest.fixture(scope="module")
+def test_summary_scores(tmp_path_factory):
+    out = tmp_path_factory.mktemp("summaries")
+    run_batch([str(DATA / "summaries")], out, jobs=1)
+    return {score.gold_id: score for score in evaluate(DATA / "gold", out)}
+
+
+@pytest.mark.parametrize("stem", sorted(p.name for p in (DATA / "gold").iterdir()))
+def test_own_summaries_match_their_gold(test_summary_scores, stem):
+    score = test_summary_scores[stem]
+    assert score.scores["questions"].f1 == 1.0
+    assert score.scores["responses_core"].f1 == 1.0, (score.missing, score.extra)
+    assert score.scores["items_lenient"].f1 >= 0.97
+    assert score.scores["respondents"].f1 == 1.0
+    expected = json.loads((DATA / "gold" / stem / "document.json").read_text())
+    assert score.metadata["query_id"]["found"] == expected["query_id"]
+    assert score.metadata["query_date"]["found"] == expected["query_date"]
+
+
+def test_outputs_are_what_emn_run_writes(tmp_path):
+    """`outputs/` is committed; it must be exactly what the main command produces now."""
+    result = subprocess.run([sys.executable, "-m", "pipeline", "run", "samples", "--out", str(tmp_path),
+                             "--jobs", "1", "-q"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    committed = ROOT / "outputs"
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted(p.name for p in committed.iterdir())
+    match, mismatch, errors = filecmp.cmpfiles(committed, tmp_path, names, shallow=False)
+    assert (mismatch, errors) == ([], [])
+
+
+def test_pipeline_survives_a_save_and_load_round_trip(nlp, tmp_path):
+    """The rules saved by `nlp.to_disk` load back with `spacy.load` and give the same rows."""
+    import spacy
+
+    from pipeline.ingest import read_source
+    from pipeline.table import extract
+
+    nlp.to_disk(tmp_path / "model")
+    reloaded = spacy.load(tmp_path / "model")
+    source = read_source(SAMPLE_TEXT)
+    rows = []
+    for pipeline in (nlp, reloaded):
+        doc = pipeline.make_doc(source.text)
+        doc._.source = source
+        rows.append(extract(pipeline(doc), "x").responses)
+    assert rows[0] == rows[1] and rows[0]
+    assert Path(tmp_path / "model" / "emn_stance" / "rules.json").exists()

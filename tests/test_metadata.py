@@ -1,0 +1,51 @@
+"""Query number, date, title, stated count and respondents from the introduction."""
+
+import pytest
+
+from pipeline.metadata import parse_number
+
+WORDS = ["one", "two", "three"] + ["x"] * 16 + ["twenty", "twenty-one", "twenty-two"]
+
+
+def header(first_line: str, intro: str, footnote: str = "") -> str:
+    return "\n".join([first_line, "", "Return of rejected applicants", "", "1. INTRODUCTION", "", intro,
+                      "", footnote, "", "2.1. Do States do X?", "", "Yes (AT)."])
+
+
+@pytest.mark.parametrize(
+    ("first_line", "query_id", "query_date"),
+    [
+        ("Summary of EMN Ad-Hoc Query No. 2101 from 3 March 2019", "2101", "2019-03-03"),
+        ("EMN Ad-Hoc Query N\u00b0 77 launched on 12/05/2020", "77", "2020-05-12"),
+        ("Summary of AHQ 305 of 14th September 2021", "305", "2021-09-14"),
+        ("Summary of EMN Ad Hoc Query 12 (April 18, 2016)", "12", "2016-04-18"),
+    ],
+)
+def test_query_number_and_date(process, first_line, query_id, query_date):
+    meta = process(header(first_line, "Intro.")).\
+        _.metadata
+    assert (meta["query_id"], meta["query_date"]) == (query_id, query_date)
+    assert meta["title"] == "Return of rejected applicants"
+
+
+@pytest.mark.parametrize(
+    ("intro", "footnote", "stated", "respondents"),
+    [
+        ("It is based on contributions from 3 EU Member States.\u00b9", "\u00b9 BE, CZ, CY.", 3,
+         ["BE", "CZ", "CY"]),
+        ("The query was answered by three (Member) States.\u00b9", "\u00b9 Austria, the Netherlands and Greece.",
+         3, ["AT", "NL", "EL"]),
+        ("Responses were received from AT, BE, FI and SE.", "", None, ["AT", "BE", "FI", "SE"]),
+        ("Twenty-two EMN NCPs responded to the query.\u00b9", "\u00b9 AT, BE, BG.", 22, ["AT", "BE", "BG"]),
+    ],
+)
+def test_stated_count_and_respondents(process, intro, footnote, stated, respondents):
+    meta = process(header("Summary of EMN Ad-Hoc Query No. 1 from 1 May 2020", intro, footnote))._.metadata
+    assert meta["n_respondents_stated"] == stated
+    assert meta["respondents"] == respondents
+
+
+@pytest.mark.parametrize(("text", "value"), [("20", 20), ("Three", 3), ("twenty-one", 21),
+                                              ("Twenty two", 22), ("a majority", None)])
+def test_parse_number(text, value):
+    assert parse_number(text, WORDS) == value

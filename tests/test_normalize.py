@@ -1,0 +1,38 @@
+"""Normalisation keeps offsets: markup is blanked in place, bold and footnotes become spans."""
+
+from pipeline.normalize import BOLD, FOOTNOTES, MARKUP
+
+
+def test_bold_markup_blanked_in_place_and_kept_as_bold(process):
+    doc = process("Three States (**EE, FR** and **SE**) do not.")
+    assert len(doc._.clean_text) == len(doc.text)
+    assert "*" not in doc._.clean_text
+    assert [s.text for s in doc.spans[BOLD]] == ["EE, FR", "SE"]
+    assert doc._.clean_text.index("EE") == doc.text.index("EE")
+
+
+def test_link_markup_keeps_its_label(process):
+    doc = process("reference to the [Budapest Convention](#) was made")
+    assert "Budapest Convention" in doc._.clean_text
+    assert "[" not in doc._.clean_text and "(#)" not in doc._.clean_text
+
+
+def test_review_comments_and_page_numbers_are_artefacts(process):
+    text = "First line.\n\nFormatted: Font: Bold\n\nPage 3 of 5\n\n12\n\nLast line."
+    doc = process(text)
+    assert "Formatted" not in doc._.clean_text
+    assert "Page 3" not in doc._.clean_text
+    assert "12" not in doc._.clean_text
+    assert any(s.text.startswith("Formatted") for s in doc.spans[MARKUP])
+
+
+def test_footnote_marker_blanked_footnote_kept_out_of_body(process):
+    text = "It is based on 3 Member States.\u00b2\n\n\u00b2 AT, BE, CZ.\n\nsocial media companies."
+    doc = process(text)
+    assert "States. " in doc._.clean_text  # the marker is gone, the stop stays
+    assert [s.text for s in doc.spans[FOOTNOTES]] == ["\u00b2 AT, BE, CZ."]
+    assert "AT, BE" in doc._.clean_text and "AT, BE" not in doc._.body_text
+
+
+def test_superscript_marker_is_its_own_token(nlp):
+    assert [t.text for t in nlp.make_doc("States.\u00b9")] == ["States", ".", "\u00b9"]

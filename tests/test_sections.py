@@ -1,0 +1,74 @@
+"""Question headings, bodies and statements on the layouts summaries come in."""
+
+import pytest
+
+from pipeline.sections import QUESTIONS, STATEMENTS
+
+
+def questions(doc):
+    return [(q.label_, " ".join(doc._.clean_text[q.start_char:q.end_char].split()))
+            for q in doc.spans[QUESTIONS]]
+
+
+@pytest.mark.parametrize(
+    ("heading", "expected"),
+    [
+        ("3.1. Do Member States monitor X?", ("3.1", "Do Member States monitor X?")),
+        ("4.2 Which methods are used?", ("4.2", "Which methods are used?")),
+        ("**2.3. Is consent required?**", ("2.3", "Is consent required?")),
+        ("Q3. Are there examples?", ("3", "Are there examples?")),
+        ("5.1. Please describe the procedure in place.", ("5.1", "Please describe the procedure in place.")),
+        ("3.4. Do States cooperate? If so, are there good examples?",
+         ("3.4", "Do States cooperate? If so, are there good examples?")),
+    ],
+)
+def test_question_headings(process, heading, expected):
+    doc = process(f"Intro.\n\n{heading}\n\nBody sentence (AT).\n")
+    assert questions(doc) == [expected]
+
+
+def test_heading_wrapped_over_lines_ends_at_its_question_mark(process):
+    doc = process("1.1. Which obligations are imposed on employers, in particular as regards\n"
+                  "accommodation and wages?\nAustria reported a rule.\n")
+    assert questions(doc) == [("1.1", "Which obligations are imposed on employers, in particular "
+                                      "as regards accommodation and wages?")]
+    assert [s.text for s in doc.spans[STATEMENTS]] == ["Austria reported a rule."]
+
+
+def test_section_titles_are_not_questions_but_end_bodies(process):
+    doc = process("1. INTRODUCTION\n\nText.\n\n3.1. Do they?\n\nYes (AT).\n\n4. CONCLUSIONS\n\nAll agree (BE).\n")
+    assert questions(doc) == [("3.1", "Do they?")]
+    assert [s.text for s in doc.spans[STATEMENTS]] == ["Yes (AT)."]
+
+
+@pytest.mark.parametrize("glyph", ["- \u2605", "\u2022", "\u25aa", "\u2013", "-", "\uf0b7", "a)", "(ii)"])
+def test_bullets_with_any_glyph_and_their_lead_in(process, glyph):
+    doc = process(f"3.1. Which tools?\n\nStates use tools such as:\n\n{glyph} Facebook (BE, CZ);\n{glyph} Twitter (HU).\n")
+    statements = doc.spans[STATEMENTS]
+    assert [(s.label_, s.text) for s in statements] == [
+        ("sentence", "States use tools such as:"),
+        ("bullet", "Facebook (BE, CZ);"),
+        ("bullet", "Twitter (HU)."),
+    ]
+    assert statements[2]._.lead_in.text == "States use tools such as:"
+
+
+def test_sentence_cut_by_a_page_break_is_joined(process):
+    doc = process("3.1. Do they?\n\nThe Netherlands explained that this made\n\n"
+                  "investigations difficult. Next sentence.\n")
+    assert [s.text for s in doc.spans[STATEMENTS]] == [
+        "The Netherlands explained that this made\n\ninvestigations difficult.",
+        "Next sentence.",
+    ]
+
+
+def test_abbreviations_do_not_end_sentences(process):
+    doc = process("3.1. Do they?\n\nSome e.g. Belgium use No. 12 rules. Others do not.\n")
+    assert len(doc.spans[STATEMENTS]) == 2
+
+
+def test_each_body_token_knows_its_question(process):
+    doc = process("3.1. First?\n\nAlpha.\n\n3.2. Second?\n\nBeta.\n")
+    alpha = next(t for t in doc if t.text == "Alpha")
+    beta = next(t for t in doc if t.text == "Beta")
+    assert (alpha._.question.label_, beta._.question.label_) == ("3.1", "3.2")

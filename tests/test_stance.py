@@ -1,0 +1,90 @@
+"""Stance rules 1-4 of ANNOTATION.md on sentences written for each case."""
+
+import pytest
+
+from pipeline.stance import RESPONSES
+
+from .conftest import summary
+
+
+def stances(doc):
+    return [(s.label_, s._.stance) for s in doc.spans[RESPONSES]]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # rule 1: lists take the polarity of their clause
+        ("Twelve (Member) States (AT, BE) indicated that they apply the measure.",
+         [("AT", "yes"), ("BE", "yes")]),
+        ("Three Member States (EE, FR and SE) have reported that they do not conduct checks; "
+         "however they do monitor other areas.", [("EE", "no"), ("FR", "no"), ("SE", "no")]),
+        ("Two States (AT, BE) have no formal framework in place.", [("AT", "no"), ("BE", "no")]),
+        ("For two States (AT, BE) no information is available.",
+         [("AT", "no_information"), ("BE", "no_information")]),
+        ("Four States (AT, BE) did not have any findings, either because they did not look "
+         "or no data was available.", [("AT", "no"), ("BE", "no")]),
+        ("Most States stated that they either have no such practice to report on (CY, FR) or "
+         "they have no information about this question (HR, LU).",
+         [("CY", "no"), ("FR", "no"), ("HR", "no_information"), ("LU", "no_information")]),
+        ("Eight States (BE, CZ) cooperate; however two of these States (BE) have no formal framework.",
+         [("BE", "yes"), ("CZ", "yes"), ("BE", "no")]),
+        ("Five States (AT) reported checks, and three States (BE) did not.", [("AT", "yes"), ("BE", "no")]),
+        ("Six States (CZ, EE) do not collect such statistics.", [("CZ", "no"), ("EE", "no")]),
+        ("Two States (LU, PL) could not provide information on this question.",
+         [("LU", "no_information"), ("PL", "no_information")]),
+        ("Stays not exceeding 90 days are covered by a visa in three States (AT, BE).",
+         [("AT", "yes"), ("BE", "yes")]),
+        # rule 2: names in prose
+        ("On the other hand **Cyprus** has stated that such methods are not used yet and "
+         "**Luxembourg** has explained that no information is available on this topic.",
+         [("CY", "no"), ("LU", "no_information")]),
+        ("The **Netherlands** also explained that most smugglers were not located in the EU.",
+         [("NL", "mention")]),
+        ("The **United Kingdom** reported that to date there have been no prosecutions.",
+         [("UK", "mention")]),
+        ("**Belgium** which no longer needs to send letters reported progress.", [("BE", "mention")]),
+        ("In **Ireland**, which is not bound by the Directive, a permit scheme applies.",
+         [("IE", "mention")]),
+        ("**Slovenia** reported that no procedure is laid down in national law.", [("SI", "no")]),
+        ("With the exception of **Belgium**, **Spain** and **Norway**, no further information was provided.",
+         [("BE", "yes"), ("ES", "yes"), ("NO", "yes")]),
+        ("All respondents except **Ireland** have a procedure.", [("IE", "no")]),
+        ("Except for (AT, BE), all States reported no cases.", [("AT", "yes"), ("BE", "yes")]),
+        # rule 3: places are not rows
+        ("**Poland** explained that services were provided in the UK for money.", [("PL", "mention")]),
+        ("Norway also provided information on movements to Norway.", [("NO", "mention")]),
+    ],
+)
+def test_stance(process, sentence, expected):
+    assert stances(process(summary(sentence))) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        ("Are workers allowed to change employer?", "**Italy** noted that a worker cannot change employer.", "no"),
+        ("Do States apply a labour market test?", "**Slovakia** noted that the test does not apply to them.",
+         "no"),
+        ("Is consent required?", "Consent is not required in **Greece**.", "no"),
+        ("Which obligations do employers have?", "In **Austria**, the rent may not be deducted automatically.",
+         "mention"),
+    ],
+)
+def test_name_denials_are_anchored_in_the_question(process, question, sentence, expected):
+    doc = process(f"3.1. {question}\n\n{sentence}\n")
+    assert [s._.stance for s in doc.spans[RESPONSES]] == [expected]
+
+
+def test_bullets_take_the_polarity_of_their_lead_in(process):
+    doc = process(summary("The following requirements are not applied in the States indicated:\n\n"
+                          "\u2022 Housing checks (AT, BE);\n\u2022 Wage checks (CZ).\n\n"
+                          "Other States apply the following:\n\n\u2022 Language tests (DE)."))
+    assert stances(doc) == [("AT", "no"), ("BE", "no"), ("CZ", "no"), ("DE", "yes")]
+
+
+def test_every_response_lies_in_its_statement(process):
+    doc = process(summary("Three States (EE, FR and SE) do not. **Cyprus** has stated nothing."))
+    for span in doc.spans[RESPONSES]:
+        statement = span._.statement
+        assert statement.start_char <= span.start_char < span.end_char <= statement.end_char
