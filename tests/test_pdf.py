@@ -1,0 +1,504 @@
+"""PDF reader on real PDFs: small ones typeset here with reportlab, and the sample summary.
+
+Each test draws what a Word-made summary has (wrapped paragraphs, bold runs, raised footnote
+markers, footnotes at the foot of the page, running headers and footers, bullet glyphs) and
+checks the text conventions the pipeline relies on."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pagesizes import A4, letter
+from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from pipeline.ingest import IngestError, read_source
+from pipeline.pdf import content_kind, read_pdf
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_TXT = ROOT / "samples" / "emn-ahq-1055-summary.txt"
+SAMPLE_PDF = ROOT / "samples" / "emn-ahq-1055-summary.pdf"
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+DEJAVU_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+TOP = 770  # baseline of the first body line on an A4 page (72 pt margin)
+
+
+# --- typesetting helpers ---------------------------------------------------------------------
+
+def glyph_font() -> str:
+    """DejaVu Sans, which has the bullet glyphs the standard 14 fonts lack."""
+    if not DEJAVU.exists():
+        pytest.skip("DejaVu Sans not installed")
+    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("DejaVuSans", str(DEJAVU)))
+    return "DejaVuSans"
+
+
+def build(draw, pages: int = 1, pagesize=A4, **options) -> bytes:
+    """A PDF whose page N is drawn by draw(canvas, N); uncompressed and reproducible."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=pagesize, invariant=1, pageCompression=0, **options)
+    for number in range(1, pages + 1):
+        draw(pdf, number)
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def runs(pdf, x: float, y: float, parts, size: float = 11) -> None:
+    """Draw runs one after the other: (text, font) or (text, font, size, rise)."""
+    text = pdf.beginText(x, y)
+    for part in parts:
+        run, font, *rest = part
+        text.setFont(font, rest[0] if rest else size)
+        text.setRise(rest[1] if len(rest) > 1 else 0)
+        text.textOut(run)
+    text.setRise(0)
+    pdf.drawText(text)
+
+
+def lines(pdf, x: float, y: float, rows, font: str = "Helvetica", size: float = 11,
+          pitch: float = 14, gap: float = 10) -> float:
+    """Draw text lines downwards from y; None leaves paragraph space. Returns the next y."""
+    for row in rows:
+        if row is None:
+            y -= gap
+            continue
+        pdf.setFont(font, size)
+        pdf.drawString(x, y, row)
+        y -= pitch
+    return y
+
+
+def marker(number: str, font: str = "Helvetica", size: float = 11):
+    """A footnote marker as Word sets it: the digit smaller and raised."""
+    return (number, font, size * 0.6, size * 0.35)
+
+
+def read(data: bytes, name: str = "doc.pdf", **options):
+    return read_pdf(Path(name), data, **options)
+
+
+def bold_texts(source) -> list[str]:
+    return [source.text[start:end] for start, end in source.bold]
+
+
+# --- paragraphs, lines, hyphens ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("font", "margin", "pagesize"), [
+    ("Helvetica", 72, A4), ("Times-Roman", 36, A4), ("Courier", 100, letter)])
+def test_paragraphs_blank_line_and_wrapped_lines_newline(font, margin, pagesize):
+    top = pagesize[1] - margin
+    data = build(lambda pdf, n: lines(pdf, margin, top, [
+        "The first paragraph wraps", "onto a second line.", None, "A second paragraph."],
+        font=font), pagesize=pagesize)
+    source = read(data)
+    assert source.text == ("The first paragraph wraps\nonto a second line.\n\n"
+                           "A second paragraph.")
+    assert source.pages == [(0, len(source.text), 1)]
+    assert source.bold == []
+
+
+def test_boxes_one_per_word_on_the_page():
+    data = build(lambda pdf, n: lines(pdf, 72, TOP, ["Eight Member States have", "reported."]))
+    source = read(data)
+    words = source.text.split()
+    assert [source.text[b.start:b.end] for b in source.boxes] == words
+    first, last = source.boxes[0], source.boxes[-1]
+    assert first.page == 1 and first.x0 == pytest.approx(72, abs=0.5)
+    assert first.top == pytest.approx(A4[1] - TOP - 11 * 0.72, abs=3)  # cap height above base
+    assert last.top > first.bottom  # the second line stands below the first
+    assert all(b.x0 < b.x1 and b.top < b.bottom for b in source.boxes)
+
+
+def test_words_placed_without_space_characters_and_letter_spacing():
+    def draw(pdf, n):
+        x = 72
+        for word in ["Eight", "Member", "States"]:  # as Word places words: no space glyphs
+            pdf.setFont("Helvetica", 11)
+            pdf.drawString(x, TOP, word)
+            x += pdfmetrics.stringWidth(word, "Helvetica", 11) + 3.1
+        text = pdf.beginText(72, TOP - 14)
+        text.setFont("Helvetica", 11)
+        text.setCharSpace(1.0)  # letter-spaced, still one word
+        text.textOut("SUMMARY")
+        pdf.drawText(text)
+    assert read(build(draw)).text == "Eight Member States\nSUMMARY"
+
+
+def test_hyphen_at_line_end_joins_word_and_real_hyphens_stay():
+    data = build(lambda pdf, n: lines(pdf, 72, TOP, [
+        "Cooperation is inter-",
+        "national and covers E-Commerce",
+        "and non-",
+        "EU platforms on 12th -",
+        "13th January."]))
+    source = read(data)
+    assert source.text == ("Cooperation is international and covers E-Commerce\n"
+                           "and non-EU platforms on 12th -\n13th January.")
+    start = source.text.index("international")
+    pieces = [(b.start, b.end) for b in source.boxes if start <= b.start < start + 13]
+    assert pieces == [(start, start + 5), (start + 5, start + 13)]  # one box on each line
+
+
+def test_soft_hyphen_at_line_end_is_dropped():
+    data = build(lambda pdf, n: (glyph_font(), lines(pdf, 72, TOP, [
+        "an inter\xad", "national network"], font="DejaVuSans")))
+    assert read(data).text == "an international network"
+
+
+def test_rotated_margin_text_is_ignored():
+    def draw(pdf, n):
+        lines(pdf, 72, TOP, ["Body text only."])
+        pdf.saveState()
+        pdf.translate(30, 400)
+        pdf.rotate(90)
+        pdf.setFont("Helvetica", 8)
+        pdf.drawString(0, 0, "Document reference 2016/123")
+        pdf.restoreState()
+    assert read(build(draw)).text == "Body text only."
+
+
+def test_sideways_page_is_a_warning_and_a_sideways_document_an_error():
+    def draw(pdf, n):
+        if n == 2:
+            pdf.setPageRotation(90)
+        lines(pdf, 72, TOP, [f"Text of page {n}."])
+    source = read(build(draw, pages=2))
+    assert source.text == "Text of page 1."
+    assert source.warnings == ["page 2: sideways (rotated) text left out"]
+    with pytest.raises(IngestError, match=r"^only sideways \(rotated\) text: not supported$"):
+        read(build(lambda pdf, n: (pdf.setPageRotation(90), lines(pdf, 72, TOP, ["Text."]))))
+
+
+# --- bold -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("regular", "bold"), [
+    ("Helvetica", "Helvetica-Bold"), ("Times-Roman", "Times-Bold"), ("Courier", "Courier-Bold"),
+    ("Helvetica", "Helvetica-BoldOblique")])
+def test_bold_ranges_from_font_names(regular, bold):
+    def draw(pdf, n):
+        runs(pdf, 72, TOP, [("Three Member States (", regular), ("EE, FR", bold),
+                            (" and ", regular), ("SE", bold), (") do not;", regular)])
+        runs(pdf, 72, TOP - 14, [("positive experiences in ", regular), ("United", bold)])
+        runs(pdf, 72, TOP - 28, [("Kingdom", bold), (" were reported.", regular)])
+    source = read(build(draw))
+    assert source.text == ("Three Member States (EE, FR and SE) do not;\n"
+                           "positive experiences in United\nKingdom were reported.")
+    assert bold_texts(source) == ["EE, FR", "SE", "United\nKingdom"]
+
+
+def test_bold_from_embedded_font_subset_name():
+    if not DEJAVU_BOLD.exists():
+        pytest.skip("DejaVu Sans Bold not installed")
+    if "DejaVuSans-Bold" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(DEJAVU_BOLD)))
+    glyph_font()
+    data = build(lambda pdf, n: runs(pdf, 72, TOP, [
+        ("In ", "DejaVuSans"), ("Belgium", "DejaVuSans-Bold"), (" print screens", "DejaVuSans")]))
+    source = read(data)  # the font is named "AAAAAA+DejaVuSans-Bold" in the file
+    assert bold_texts(source) == ["Belgium"]
+
+
+# --- footnotes ------------------------------------------------------------------------------
+
+def footnoted_pages(pdf, number):
+    if number == 1:
+        runs(pdf, 72, TOP, [("It is based on contributions from 20 Member States.", "Helvetica"),
+                            marker("1")])
+        runs(pdf, 72, TOP - 14, [("Experts discussed ways to prevent smuggling,", "Helvetica"),
+                                 marker("2"), (" including", "Helvetica")])
+        lines(pdf, 72, TOP - 28, ["the use of social media by national authorities,"])
+        pdf.line(72, 92, 216, 92)
+        runs(pdf, 72, 80, [("1", "Helvetica", 5, 3), (" BE, CZ, CY, DE.", "Helvetica", 8)])
+        runs(pdf, 72, 70, [("2", "Helvetica", 5, 3),
+                           (" This includes facilitation of unauthorised", "Helvetica", 8)])
+        runs(pdf, 72, 60, [("entry and transit.", "Helvetica", 8)])
+    else:
+        lines(pdf, 72, TOP, ["social media companies as well as EU Agencies."])
+
+
+def test_footnotes_follow_the_page_body_and_markers_are_superscripts():
+    source = read(build(footnoted_pages, pages=2))
+    assert source.text == (
+        "It is based on contributions from 20 Member States.¹\n"
+        "Experts discussed ways to prevent smuggling,² including\n"
+        "the use of social media by national authorities,\n\n"
+        "¹ BE, CZ, CY, DE.\n\n"
+        "² This includes facilitation of unauthorised\nentry and transit.\n\n"
+        "social media companies as well as EU Agencies.")
+    page_two = source.text.index("social media companies")
+    assert source.pages == [(0, page_two, 1), (page_two, len(source.text), 2)]
+    assert source.page_at(source.text.index("¹ BE")) == 1
+
+
+def test_footnote_marker_in_bold_text_and_times():
+    data = build(lambda pdf, n: (
+        runs(pdf, 72, TOP, [("On the other hand ", "Times-Roman"), ("Cyprus", "Times-Bold"),
+                            marker("3", "Times-Roman"), (" has stated so.", "Times-Roman")]),
+        runs(pdf, 72, 80, [("3", "Times-Roman", 5, 3), (" See the national report.",
+                                                         "Times-Roman", 8)])))
+    source = read(data)
+    assert source.text == ("On the other hand Cyprus³ has stated so.\n\n"
+                           "³ See the national report.")
+    assert bold_texts(source) == ["Cyprus"]
+
+
+def test_small_type_without_a_number_is_body_text():
+    data = build(lambda pdf, n: (
+        lines(pdf, 72, TOP, ["Body text in the usual size, over", "two lines."]),
+        lines(pdf, 72, TOP - 40, ["Source: national contributions."], size=8)))
+    assert read(data).text == ("Body text in the usual size, over\ntwo lines.\n\n"
+                               "Source: national contributions.")
+
+
+# --- headers, footers, page numbers ---------------------------------------------------------
+
+@pytest.mark.parametrize("footer", ["Page {n} of 3", "EMN Ad-Hoc Query No. 1055 – Summary {n}",
+                                    "{n}", "- {n} -"])
+def test_running_header_footer_and_page_numbers_are_removed(footer):
+    def draw(pdf, n):
+        pdf.setFont("Helvetica", 9)
+        pdf.drawString(72, A4[1] - 36, "European Migration Network")
+        lines(pdf, 72, TOP, [f"Body text on page {n} that goes", "on for a second line."])
+        pdf.setFont("Helvetica", 8)
+        pdf.drawCentredString(A4[0] / 2, 30, footer.format(n=n))
+    source = read(build(draw, pages=3))
+    body = "Body text on page {n} that goes\non for a second line."
+    assert source.text == "\n\n".join(body.format(n=n) for n in (1, 2, 3))
+    assert [page for _, _, page in source.pages] == [1, 2, 3]
+
+
+def test_two_line_header_and_footer_blocks_are_removed():
+    def draw(pdf, n):
+        pdf.setFont("Helvetica", 9)
+        pdf.drawString(72, A4[1] - 30, "European Migration Network")
+        pdf.drawString(72, A4[1] - 41, "EMN Ad-Hoc Query No. 1055")
+        lines(pdf, 72, TOP, [f"Answers for question 3.{n}", "continue here."])
+        pdf.drawString(72, 40, "Produced by the EMN Service Provider")
+        pdf.drawString(72, 29, f"{n} / 2")
+    assert read(build(draw, pages=2)).text == (
+        "Answers for question 3.1\ncontinue here.\n\nAnswers for question 3.2\ncontinue here.")
+
+
+def test_single_page_margin_header_and_bare_page_number_are_removed():
+    def draw(pdf, n):
+        pdf.setFont("Helvetica", 8)
+        pdf.drawRightString(A4[0] - 72, A4[1] - 30, "Draft")
+        lines(pdf, 72, TOP, ["Summary of EMN Ad-Hoc Query No. 1055"])
+        pdf.drawCentredString(A4[0] / 2, 28, "1")
+    assert read(build(draw)).text == "Summary of EMN Ad-Hoc Query No. 1055"
+
+
+def test_heading_at_the_top_of_each_page_is_kept():
+    data = build(lambda pdf, n: lines(pdf, 72, TOP, [f"3.{n}. Question number {n}?", None,
+                                                      "Answer text."]), pages=2)
+    assert read(data).text == ("3.1. Question number 1?\n\nAnswer text.\n\n"
+                               "3.2. Question number 2?\n\nAnswer text.")
+
+
+# --- bullets --------------------------------------------------------------------------------
+
+def bullet_page(glyph: str):
+    def draw(pdf, n):
+        font = glyph_font()
+        lines(pdf, 72, TOP, ["Groups monitored include:"])
+        for row, item in enumerate(["Facebook (BE, CZ);", "Twitter (HU)."], 1):
+            pdf.setFont(font, 10)
+            pdf.drawString(84, TOP - 14 * row, glyph)
+            pdf.setFont("Helvetica", 11)
+            pdf.drawString(100, TOP - 14 * row, item)
+    return draw
+
+
+@pytest.mark.parametrize("glyph", ["•", "▪", "–", "-", "★"])
+def test_bullet_glyph_kept_then_space_then_text(glyph):
+    source = read(build(bullet_page(glyph)))
+    assert source.text == (f"Groups monitored include:\n{glyph} Facebook (BE, CZ);\n"
+                           f"{glyph} Twitter (HU).")
+
+
+def test_private_use_bullet_from_a_symbol_font_is_kept():
+    data = build(bullet_page("•"))
+    # Word's Symbol-font bullets reach the text layer as U+F0B7: map the glyph so here too.
+    assert data.count(b"<2022>") == 1
+    data = data.replace(b"<2022>", b"<F0B7>")
+    assert read(data).text == ("Groups monitored include:\n\uf0b7 Facebook (BE, CZ);\n"
+                               "\uf0b7 Twitter (HU).")
+
+
+def test_bullet_glyph_glued_to_its_text_is_split():
+    def draw(pdf, n):
+        pdf.setFont(glyph_font(), 11)
+        pdf.drawString(84, TOP, "•Facebook (BE, CZ);")
+    assert read(build(draw)).text == "• Facebook (BE, CZ);"
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+def one_page() -> bytes:
+    return build(lambda pdf, n: lines(pdf, 72, TOP, [f"Page {n} text."]))
+
+
+def test_encrypted_pdf_is_refused():
+    data = build(lambda pdf, n: lines(pdf, 72, TOP, ["Secret."]), encrypt="user-password")
+    with pytest.raises(IngestError, match=r"^encrypted PDF: "):
+        read(data)
+
+
+def test_pdf_with_only_an_owner_password_is_read():
+    data = build(lambda pdf, n: lines(pdf, 72, TOP, ["Open to read."]),
+                 encrypt=StandardEncryption("", ownerPassword="owner", canModify=0))
+    assert read(data).text == "Open to read."
+
+
+def test_image_only_pdf_has_no_text_layer():
+    from PIL import Image
+
+    image = Image.new("RGB", (60, 40), "white")
+    data = build(lambda pdf, n: pdf.drawInlineImage(image, 72, 600, 300, 200))
+    with pytest.raises(IngestError, match=r"^no text layer: scanned PDF\? OCR is not supported$"):
+        read(data)
+
+
+def test_page_without_text_is_a_warning():
+    def draw(pdf, n):
+        if n == 1:
+            lines(pdf, 72, TOP, ["Only the first page has text."])
+        else:
+            pdf.rect(72, 400, 200, 100)
+    source = read(build(draw, pages=2))
+    assert source.text == "Only the first page has text."
+    assert source.warnings == ["page 2 has no text layer (image only?)"]
+
+
+@pytest.mark.parametrize("cut", [0.5, 0.9])
+def test_truncated_pdf_is_refused(cut):
+    data = one_page()
+    with pytest.raises(IngestError, match=r"^corrupt or truncated PDF: "):
+        read(data[:int(len(data) * cut)])
+
+
+def test_corrupt_pdf_is_refused():
+    data = b"%PDF-1.4\n" + bytes(range(256)) * 8 + b"\ntrailer\n<<>>\n%%EOF\n"
+    with pytest.raises(IngestError, match=r"^corrupt or truncated PDF: "):
+        read(data)
+
+
+def test_text_file_named_pdf_is_refused(tmp_path):
+    path = tmp_path / "summary.pdf"
+    path.write_text("Summary of EMN Ad-Hoc Query No. 1055\n", encoding="utf-8")
+    with pytest.raises(IngestError, match=r"^not a PDF file \(content looks like text\)$"):
+        read_source(path)
+
+
+def test_word_file_named_pdf_is_refused(tmp_path):
+    from docx import Document
+
+    path = tmp_path / "summary.pdf"
+    Document().save(path)
+    with pytest.raises(IngestError, match=r"^not a PDF file \(content looks like a Word"):
+        read_source(path)
+
+
+def test_max_pages():
+    data = build(lambda pdf, n: lines(pdf, 72, TOP, [f"Page {n} text."]), pages=3)
+    with pytest.raises(IngestError, match=r"^3 pages, more than --max-pages 2$"):
+        read(data, max_pages=2)
+    assert read(data, max_pages=3).text.count("text.") == 3
+
+
+def test_read_source_dispatches_pdf(tmp_path):
+    path = tmp_path / "one.pdf"
+    path.write_bytes(one_page())
+    source = read_source(path)
+    assert source.path == path and source.text == "Page 1 text."
+
+
+@pytest.mark.parametrize(("data", "kind"), [
+    (b"%PDF-1.7\n...", "a PDF"), (b"PK\x03\x04....word/document.xml", "a Word document (DOCX)"),
+    (b"\x89PNG\r\n\x1a\n", "an image"), ("Zusammenfassung für ÖSTERREICH".encode(), "text"),
+    (b"<!DOCTYPE html><html>", "an HTML page"), (b"\x00\x01\x02\xff\xfe", "binary data")])
+def test_content_kind(data, kind):
+    assert content_kind(data) == kind
+
+
+# --- the sample summary ---------------------------------------------------------------------
+
+def split_text(text: str) -> tuple[str, list[str]]:
+    """Body (footnotes, review comments, link markup, bullet marks removed, whitespace
+    collapsed) and the footnotes, for comparing renderings of one summary."""
+    body, notes = [], []
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        if paragraph.startswith("Formatert:"):
+            continue
+        paragraph = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", paragraph)
+        paragraph = re.sub(r"(?m)^(?:- )?[★•▪\uf0b7] ", "", paragraph)
+        (notes if paragraph[0] in SUPERSCRIPTS else body).append(" ".join(paragraph.split()))
+    return " ".join(body), notes
+
+
+@pytest.fixture(scope="module")
+def sample():
+    if not SAMPLE_PDF.exists():
+        pytest.skip("run scripts/make_samples.py first")
+    return read_pdf(SAMPLE_PDF, SAMPLE_PDF.read_bytes())
+
+
+@pytest.fixture(scope="module")
+def sample_text() -> str:
+    return SAMPLE_TXT.read_text(encoding="utf-8")
+
+
+def test_sample_body_and_footnotes_match_the_text_sample(sample, sample_text):
+    body, notes = split_text(sample_text.replace("**", ""))
+    pdf_body, pdf_notes = split_text(sample.text)
+    assert pdf_body == body
+    assert pdf_notes == notes
+
+
+def test_sample_question_headings_and_code_lists(sample, sample_text):
+    flat = " ".join(sample.text.split())
+    headings = re.findall(r"(?m)^3\.\d\. .+$", sample_text)
+    assert len(headings) == 7
+    for heading in headings:
+        assert heading in flat
+    code_lists = re.findall(r"\(([A-Z]{2}(?:, [A-Z]{2})*(?: and [A-Z]{2})?)\)",
+                            sample_text.replace("**", ""))
+    assert len(code_lists) >= 20
+    for codes in code_lists:
+        assert f"({codes})" in flat
+
+
+def test_sample_bold_matches_the_markup(sample, sample_text):
+    marked = [" ".join(b.split()) for b in re.findall(r"\*\*(.+?)\*\*", sample_text)]
+    text = sample.text
+    inline = [" ".join(text[s:e].split()) for s, e in sample.bold
+              if not (text[:s].endswith("\n\n") or s == 0)]  # headings are bold in the PDF
+    assert inline == marked
+
+
+def test_sample_layout(sample):
+    text = sample.text
+    assert "EMN Ad-Hoc Query No. 1055 – Summary" not in text  # the running footer
+    assert "Formatert" not in text
+    assert "\n\n¹ BE, CZ, CY, DE, EE, ES, FI, FR, HR, HU, LV, LU, LT, NL, NO, PL, SE, SI, SK, UK."\
+        in text
+    assert "Member States.¹" in text and "smuggling,² including" in text
+    assert "\n★ Facebook (BE, CZ, ES, FI, HU, LT, NL, PL, UK);\n★ Twitter" in text
+    # one question heading wraps: its lines are joined by a newline within one paragraph
+    assert "3.1. Do Member States monitor the internet for content related to migrant\n" \
+           "smuggling?\n\n" in text
+    # the sentence cut by the first page break continues after that page's footnotes
+    assert re.search(r"when they are these\n\n¹ .*\n\n² .*\n\n³ .*\n\nactivities are likely",
+                     text)
+    assert [page for _, _, page in sample.pages] == [1, 2, 3, 4]
+    assert sample.page_at(text.index("¹ BE")) == 1
+    assert sample.page_at(text.index("Done in June 2016")) == 4
+    assert len(sample.boxes) == len(text.split())
