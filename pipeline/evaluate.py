@@ -223,7 +223,8 @@ def _lenient_matches(predicted: set, gold: set) -> int:
 
 
 def _question_order(question_id: str):
-    return [int(part) if part.isdigit() else part for part in re.split(r"[.]", question_id)]
+    """'3.10' after '3.9'; ids such as 'Q2' sort among themselves."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"[.]", question_id)]
 
 
 def _row_order(row: tuple):

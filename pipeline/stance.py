@@ -38,6 +38,7 @@ QUESTION_STOPWORDS = {"the", "and", "are", "any", "for", "how", "what", "which",
                       "these", "those", "there", "their", "from", "into", "does", "did", "has", "have",
                       "been", "can", "could", "was", "were", "states", "member", "other", "such", "its"}
 MIN_SHARED_PREFIX = 5  # a predicate and a question word agree on this many letters ("apply", "applied")
+COORDINATORS = {"and", "or", "the", "as", "well"}
 FRAME_WINDOW = 4  # words before a preposition searched for a frame ("examples can be found in")
 
 
@@ -243,15 +244,23 @@ class Stance(RuleComponent):
         return max(left, branch_left), min([right] + later)
 
     def _in_direction(self, text, target, rule, span) -> bool:
-        if rule.direction == "FORWARD" and span.end_char > target.start:
-            return False
-        if rule.direction == "BACKWARD":
+        """FORWARD cues stand before the target, BACKWARD ones after it, within `max_scope` words.
+
+        Words of a coordination of names ('in Czechia, Hungary and Poland') are not counted,
+        and after a name only words such as 'also' may stand before its own negated verb."""
+        if rule.direction == "FORWARD":
+            if span.end_char > target.start:
+                return False
+            gap = _gap_words(text[span.end_char:target.start])
+        elif rule.direction == "BACKWARD":
             if span.start_char < target.end:
                 return False
-            if rule.max_scope is not None:
-                gap = [w.lower() for w in WORD.findall(text[target.end:span.start_char]) if w != ","]
-                return len(gap) <= rule.max_scope and set(gap) <= self.subject_gap_words
-        return True
+            gap = _gap_words(text[target.end:span.start_char])
+            if rule.max_scope is not None and not set(gap) <= self.subject_gap_words:
+                return False
+        else:
+            return True
+        return rule.max_scope is None or len(gap) <= rule.max_scope
 
     def _polarity(self, cues, kind: str, question_words: set[str] = frozenset()) -> tuple[str, str]:
         """The stance that the applicable cues give, by precedence; 'yes' when none.
@@ -308,6 +317,12 @@ class Stance(RuleComponent):
                 start = max(start, span.end_char)
         scoped = [(r, s) for r, s in cues_of if start <= s.start_char < end]
         return self._polarity(scoped, "list")
+
+
+def _gap_words(text: str) -> list[str]:
+    """The words between a cue and its target that count towards `max_scope`."""
+    return [w.lower() for w in WORD.findall(text)
+            if w[0].isalpha() and not w[0].isupper() and w.lower() not in COORDINATORS]
 
 
 def _asked_about(predicate: str, question_words: set[str]) -> bool:
