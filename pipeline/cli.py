@@ -120,5 +120,47 @@ def evaluate(gold, pred, as_json) -> None:
     click.echo(render(results, as_json=as_json))
 
 
+@main.command()
+@click.argument("folder", default=DEFAULT_OUTPUT, required=False)
+@click.option("--doc", "doc", default=None, help="Only this document (doc_id, file stem or query number).")
+@click.option("--question", "-q", default=None, help="Only rows of this question (e.g. 3.4).")
+@click.option("--country", "-c", default=None, help="Only rows of this country code (e.g. BE).")
+@click.option("--stance", "-s", type=click.Choice(["yes", "no", "no_information", "mention"]), default=None,
+              help="Only rows of this stance.")
+def show(folder, doc, question, country, stance) -> None:
+    """Print the country x question matrix of FOLDER's tables (default: outputs/).
+
+    With --question, --country or --stance: the matching rows with their evidence."""
+    from .show import ShowError
+    from .show import show as print_tables
+
+    try:
+        print_tables(Path(folder), doc, question, country, stance)
+    except ShowError as error:
+        _error(str(error))
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("folder", default=DEFAULT_OUTPUT, required=False)
+@click.option("--output", "-o", default=None, type=click.Path(dir_okay=False),
+              help="The HTML file to write [default: FOLDER/report.html].")
+@click.option("--inputs", "-i", multiple=True, default=[DEFAULT_INPUT], show_default=True,
+              type=click.Path(file_okay=False),
+              help="Folder to find the documents in, for their text (repeatable).")
+def report(folder, output, inputs) -> None:
+    """Write one self-contained HTML page over FOLDER's tables (default: outputs/)."""
+    from .report import write_report
+    from .show import ShowError
+
+    target = Path(output) if output else Path(folder) / "report.html"
+    try:
+        summary = write_report(Path(folder), target, [Path(p) for p in inputs])
+    except (ShowError, OSError) as error:
+        _error(str(error))
+        sys.exit(1)
+    click.echo(summary)
+
+
 if __name__ == "__main__":
     main()
