@@ -28,6 +28,7 @@ __all__ = [
     "write_rules",
     "default_rules_path",
     "lexicon",
+    "across_lines",
 ]
 
 
@@ -153,6 +154,21 @@ def lexicon(rules: list[Rule], name: str) -> list[str]:
     raise RuleError(f"no lexicon named {name!r}")
 
 
+LINE_BREAK = {"IS_SPACE": True, "OP": "*"}
+
+
+def across_lines(pattern: list[dict]) -> list[dict]:
+    """A token pattern that also matches when a line break falls between its tokens.
+
+    Wrapped text puts a newline token between words ('replied in the\\nnegative')."""
+    spaced: list[dict] = []
+    for token in pattern:
+        if spaced:
+            spaced.append(LINE_BREAK)
+        spaced.append(token)
+    return spaced
+
+
 class RuleMatcher:
     """Dispatch on the pattern's type: PhraseMatcher, Matcher, or regex with char_span.
 
@@ -168,9 +184,13 @@ class RuleMatcher:
         for index, rule in enumerate(rules):
             key = str(index)
             if rule.kind == "literal":
-                self.phrases.add(key, [nlp.make_doc(rule.literal)])
+                words = [t.lower_ for t in nlp.make_doc(rule.literal)]
+                if len(words) == 1:
+                    self.phrases.add(key, [nlp.make_doc(rule.literal)])
+                else:
+                    self.tokens.add(key, [across_lines([{"LOWER": w} for w in words])])
             elif rule.kind == "tokens":
-                self.tokens.add(key, [rule.tokens])
+                self.tokens.add(key, [across_lines(rule.tokens)])
             else:
                 self.regexes.append((index, rule.compiled()))
 

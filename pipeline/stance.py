@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 
 from ._extensions import install_extensions
 from .countries import CODE_LISTS, COUNTRIES
-from .items import SUBJECT_LIST
+from .items import ITEMS, SUBJECT_LIST
 from .normalize import BOLD
 from .rules import RuleComponent, RuleMatcher
 from .sections import STATEMENTS
@@ -51,6 +51,7 @@ class Target:
     end: int
     kind: str  # "list" or "name"
     subject: bool = False
+    group: int = -1  # names coordinated with each other share a group ('Czechia, Estonia and Latvia')
     cues: list[str] = field(default_factory=list)
 
 
@@ -66,6 +67,7 @@ class Stance(RuleComponent):
         self.speech_verbs = set(self.lexicons.get("speech_verbs", []))
         self.place_prepositions = set(self.lexicons.get("place_prepositions", []))
         self.respondent_frames = set(self.lexicons.get("respondent_frames", []))
+        self.motion_prepositions = set(self.lexicons.get("motion_prepositions", []))
         self.subject_gap_words = set(self.lexicons.get("subject_gap_words", []))
 
     def __call__(self, doc: Doc) -> Doc:
@@ -76,6 +78,7 @@ class Stance(RuleComponent):
         lists = {(s.start_char, s.end_char): s for s in doc.spans[CODE_LISTS]}
         body = doc._.body_text  # footnotes are blanked here: their countries are no statements
         countries = [c for c in doc.spans[COUNTRIES] if not body[c.start_char:c.end_char].isspace()]
+        items = [(s.start_char, s.end_char) for s in doc.spans[ITEMS]]
         responses: list[Span] = []
         seen: set[tuple] = set()
         cursor = 0
@@ -91,8 +94,13 @@ class Stance(RuleComponent):
             targets = self.targets(text, statement, inside, lists, bold)
             statement_cues = [(r, s) for r, s in cues
                               if statement.start_char <= s.start_char and s.end_char <= statement.end_char]
+            outside_items = [(r, s) for r, s in statement_cues
+                        if not any(start <= s.start_char < end for start, end in items)]
             for target in targets:
-                stance, cue = self.decide(text, statement, target, targets, statement_cues, cues)
+                # an item's own words ('adult children who cannot provide ...') are its label,
+                # not the clause its list belongs to
+                scoped_cues = outside_items if target.kind == "list" else statement_cues
+                stance, cue = self.decide(text, statement, target, targets, scoped_cues, cues)
                 for span in target.spans:
                     key = (statement.start_char, span.label_, stance, span._.item)
                     if key in seen:
@@ -146,33 +154,53 @@ class Stance(RuleComponent):
         """Group codes by their list; keep names that speak as a State (not mere places)."""
         targets: list[Target] = []
         by_list: dict[tuple[int, int], Target] = {}
+        names = []
         for span in countries:
             code_list = span._.code_list
-            if code_list is not None:
-                key = (code_list.start_char, code_list.end_char)
-                if key not in by_list:
-                    is_subject = lists[key]._.list_role == SUBJECT_LIST
-                    by_list[key] = Target([], key[0], key[1], "list", subject=is_subject)
-                    targets.append(by_list[key])
-                by_list[key].spans.append(span)
-            elif self.is_respondent(text, statement, span, bold):
-                is_subject = self._next_word(text, span.end_char, statement.end_char) in self.speech_verbs
-                targets.append(Target([span], span.start_char, span.end_char, "name", subject=is_subject))
-        return targets
+            if code_list is None:
+                subject = self._next_word(text, span.end_char, statement.end_char) in self.speech_verbs
+                names.append(Target([span], span.start_char, span.end_char, "name", subject=subject))
+                continue
+            key = (code_list.start_char, code_list.end_char)
+            if key not in by_list:
+                is_subject = lists[key]._.list_role == SUBJECT_LIST
+                by_list[key] = Target([], key[0], key[1], "list", subject=is_subject)
+                targets.append(by_list[key])
+            by_list[key].spans.append(span)
+        for index, name in enumerate(names):
+            joined = index and COORDINATION.match(text[names[index - 1].end:name.start])
+            name.group = names[index - 1].group if joined else index
+        for name in names:  # a coordination speaks when its last name does
+            name.subject = any(other.subject for other in names if other.group == name.group)
+        has_speaker = any(t.subject for t in targets + names)
+        kept: dict[int, bool] = {}
+        for name in names:
+            if name.group not in kept:  # 'in Bulgaria and Latvia': a coordination is read as one
+                kept[name.group] = self.is_respondent(text, statement, name, bold, has_speaker)
+            if kept[name.group]:
+                targets.append(name)
+        return sorted(targets, key=lambda t: t.start)
 
-    def is_respondent(self, text: str, statement: Span, name: Span, bold) -> bool:
-        """A name is a responding State unless it is a plain place after a preposition."""
-        if any(start < name.end_char and name.start_char < end for start, end in bold):
+    def is_respondent(self, text: str, statement: Span, name: Target, bold, has_speaker: bool) -> bool:
+        """A name is a responding State unless it is a plain place after a preposition.
+
+        After 'to' or 'from' it is a destination or origin; after 'in' it is a place only when
+        another State speaks in the sentence ('Poland explained that ... provided in the UK')."""
+        if name.subject or any(start < name.end and name.start < end for start, end in bold):
             return True
-        before = WORD.findall(text[statement.start_char:name.start_char])
+        before = WORD.findall(text[statement.start_char:name.start])
         while before and before[-1].lower() == "the":
             before.pop()
         if not before or before[-1].lower() not in self.place_prepositions:
             return True
-        framing = [w.lower() for w in before[-1 - FRAME_WINDOW:-1]]
         if len(before) == 1 or before[-2] == ",":
             return True  # fronted: "In Belgium, ..."
-        return any(word in self.respondent_frames for word in framing)
+        framing = [w.lower() for w in before[-1 - FRAME_WINDOW:-1]]
+        if any(word in self.respondent_frames for word in framing):
+            return True
+        if before[-1].lower() in self.motion_prepositions:
+            return False
+        return not has_speaker
 
     @staticmethod
     def _next_word(text: str, start: int, end: int) -> str:
@@ -224,9 +252,12 @@ class Stance(RuleComponent):
         for other in targets:
             if other is target:
                 continue
-            if other.end <= target.start and other.end > left and (other.subject or target.subject):
+            same_group = target.kind == "name" and other.group == target.group
+            if other.end <= target.start and other.end > left and (other.subject or target.subject) \
+                    and not same_group:
                 left = max(left, other.end)
-            if other.start >= target.end and other.subject and other.start < right:
+            same_group = target.kind == "name" and other.group == target.group
+            if other.start >= target.end and other.subject and other.start < right and not same_group:
                 right = other.start
         if target.subject:
             for match in SUBJECT_START.finditer(text, left, target.start):
