@@ -41,21 +41,27 @@ def test_sample_question_regression(sample_scores, question_id):
     assert sample_scores.per_question[question_id].f1 == 1.0
 
 
+TEST_SETS = {"summaries": DATA / "gold", "heldout": DATA / "heldout" / "gold"}
+
+
 @pytest.fixture(scope="module")
 def test_summary_scores(tmp_path_factory):
-    out = tmp_path_factory.mktemp("summaries")
-    run_batch([str(DATA / "summaries")], out, jobs=1)
-    return {score.gold_id: score for score in evaluate(DATA / "gold", out)}
+    scores = {}
+    for folder, gold in TEST_SETS.items():
+        out = tmp_path_factory.mktemp(folder)
+        run_batch([str(DATA / folder)], out, jobs=1)
+        scores.update({score.gold_id: (score, gold) for score in evaluate(gold, out)})
+    return scores
 
 
-@pytest.mark.parametrize("stem", sorted(p.name for p in (DATA / "gold").iterdir()))
+@pytest.mark.parametrize("stem", sorted(p.name for gold in TEST_SETS.values() for p in gold.iterdir()))
 def test_own_summaries_match_their_gold(test_summary_scores, stem):
-    score = test_summary_scores[stem]
+    score, gold = test_summary_scores[stem]
     assert score.scores["questions"].f1 == 1.0
     assert score.scores["responses_core"].f1 == 1.0, (score.missing, score.extra)
     assert score.scores["items_lenient"].f1 >= 0.97
     assert score.scores["respondents"].f1 == 1.0
-    expected = json.loads((DATA / "gold" / stem / "document.json").read_text())
+    expected = json.loads((gold / stem / "document.json").read_text())
     assert score.metadata["query_id"]["found"] == expected["query_id"]
     assert score.metadata["query_date"]["found"] == expected["query_date"]
 
