@@ -6,37 +6,67 @@ from bisect import bisect_right
 
 from spacy.tokens import Doc, Span, Token
 
-__all__ = ["install_extensions", "enclosing"]
+__all__ = ["install_extensions", "set_group", "group_ranges", "enclosing_range", "question_id"]
+
+INDEX_KEY = "emn_index"
 
 
-def enclosing(doc: Doc, group: str, start_char: int, end_char: int) -> Span | None:
-    """The span of `group` (sorted, non-overlapping) that contains the character range, if any."""
-    spans = doc.spans[group] if group in doc.spans else []
-    starts = [span.start_char for span in spans]
+def set_group(doc: Doc, group: str, spans) -> None:
+    """Assign a span group; stages go through here so the lookup index stays current."""
+    doc.spans[group] = spans
+    doc.user_data.get(INDEX_KEY, {}).pop(group, None)
+
+
+def group_ranges(doc: Doc, group: str) -> tuple[list[int], list[tuple[int, int, str]]]:
+    """(starts, (start, end, label) per span) of a group, built once per Doc.
+
+    Looking spans up this way avoids making Span objects for a whole group per lookup."""
+    cache = doc.user_data.setdefault(INDEX_KEY, {})
+    if group not in cache:
+        items = [(s.start_char, s.end_char, s.label_) for s in doc.spans[group]] if group in doc.spans else []
+        cache[group] = ([item[0] for item in items], items)
+    return cache[group]
+
+
+def enclosing_range(doc: Doc, group: str, start_char: int, end_char: int) -> tuple[int, int, str] | None:
+    """The (start, end, label) of the `group` span (sorted, non-overlapping) holding the range."""
+    starts, items = group_ranges(doc, group)
     index = bisect_right(starts, start_char) - 1
-    if index >= 0 and spans[index].end_char >= end_char:
-        return spans[index]
+    if index >= 0 and items[index][1] >= end_char:
+        return items[index]
     return None
+
+
+def question_id(doc: Doc, start_char: int, end_char: int | None = None) -> str | None:
+    """The id of the question whose body holds the character range."""
+    body = enclosing_range(doc, "emn_question_bodies", start_char, end_char or start_char)
+    return body[2] if body else None
 
 
 def _question(obj: Span | Token) -> Span | None:
     """The question heading whose body holds this token or span."""
     start = obj.idx if isinstance(obj, Token) else obj.start_char
     end = start + len(obj.text) if isinstance(obj, Token) else obj.end_char
-    body = enclosing(obj.doc, "emn_question_bodies", start, end)
-    if body is None:
+    label = question_id(obj.doc, start, end)
+    if label is None:
         return None
-    return next((q for q in obj.doc.spans["emn_questions"] if q.label_ == body.label_), None)
+    _, questions = group_ranges(obj.doc, "emn_questions")
+    found = next((q for q in questions if q[2] == label), None)
+    return obj.doc.char_span(found[0], found[1], label=label, alignment_mode="expand") if found else None
 
 
 def _statement(span: Span) -> Span | None:
     """The sentence or bullet a span stands in."""
-    return enclosing(span.doc, "emn_statements", span.start_char, span.end_char)
+    found = enclosing_range(span.doc, "emn_statements", span.start_char, span.end_char)
+    if found is None:
+        return None
+    return span.doc.char_span(found[0], found[1], label=found[2], alignment_mode="expand")
 
 
 def install_extensions() -> None:
     """Register the attributes; safe to call more than once."""
     doc_attrs = {
+        "raw_text": None,  # doc.text, built once (doc.text joins every token on each call)
         "clean_text": None,  # text with markup blanked, same length as doc.text
         "body_text": None,  # clean_text with footnotes blanked too
         "markup_ranges": None,  # sorted (start, end) of the blanked markup

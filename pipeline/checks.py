@@ -10,17 +10,17 @@ a country both `yes` and `no` in one question with nothing to tell the two apart
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ._extensions import install_extensions
+from ._extensions import enclosing_range, group_ranges, install_extensions, question_id, set_group
 from .countries import CODE_LISTS, COUNTRIES, UNKNOWN_CODES
 from .metadata import META, parse_number
 from .rules import RuleComponent
-from .sections import QUESTION_BODIES, QUESTIONS
+from .sections import QUESTION_BODIES, STATEMENTS
 from .stance import RESPONSES
 
 __all__ = ["CHECKS", "SEVERITY", "Finding", "Checks", "check_rows"]
@@ -35,6 +35,7 @@ SEVERITY = {
     "conflicting_stance": "info",
 }
 LOOKBACK = 120  # characters before a list searched for its stated number
+CODE = re.compile(r"\b[A-Z]{2}\b")
 
 
 @dataclass(frozen=True)
@@ -65,36 +66,37 @@ class Checks(RuleComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         findings: list[Finding] = []
-        respondents = set((doc._.metadata or {}).get("respondents", []))
-        bodies = list(doc.spans[QUESTION_BODIES])
-        self.list_counts(doc, bodies, findings)
+        respondents = (doc._.metadata or {}).get("respondents", [])
+        self.list_counts(doc, findings)
         self.stated_respondents(doc, findings)
         for span in doc.spans[UNKNOWN_CODES]:
-            _finding(doc, findings, span, "unknown_code", f"'{span.text}' in a code list is no country code")
+            _finding(doc, findings, span.start_char, span.end_char, "unknown_code",
+                     f"'{span.text}' in a code list is no country code", question_id(doc, span.start_char) or "")
         self.duplicates(doc, findings)
-        rows = [span for span in doc.spans[RESPONSES] if span._.question is not None]
+        rows = []  # (question id, code, stance, item, start, end) of every response
+        for span in doc.spans[RESPONSES]:
+            question = question_id(doc, span.start_char, span.end_char)
+            if question is not None:
+                rows.append((question, span.label_, span._.stance, span._.item or "",
+                             span.start_char, span.end_char))
         if respondents:
-            for span in rows:
-                if span.label_ not in respondents:
-                    _finding(doc, findings, span, "non_respondent",
-                             f"{span.label_} is not among the respondents")
-        self.coverage(doc, rows, respondents, findings)
+            for question, code, _, _, start, end in rows:
+                if code not in respondents:
+                    _finding(doc, findings, start, end, "non_respondent", f"{code} is not among the respondents",
+                             question)
+            self.coverage(doc, rows, respondents, findings)
         self.conflicts(doc, rows, findings)
         findings.sort(key=lambda f: (f.start_char, f.kind, f.detail))
         doc._.findings = findings
-        doc.spans[CHECKS] = [doc.char_span(f.start_char, f.end_char, label=f.kind, alignment_mode="expand")
-                             for f in findings]
+        set_group(doc, CHECKS, [doc.char_span(f.start_char, f.end_char, label=f.kind, alignment_mode="expand")
+                                for f in findings])
         return doc
 
-    def list_counts(self, doc: Doc, bodies, findings) -> None:
+    def list_counts(self, doc: Doc, findings) -> None:
         text = doc._.clean_text
-        members = Counter()
-        for country in list(doc.spans[COUNTRIES]) + list(doc.spans[UNKNOWN_CODES]):
-            code_list = country._.code_list
-            key = (code_list.start_char, code_list.end_char) if code_list is not None else _list_of(doc, country)
-            members[key] += 1
         for code_list in doc.spans[CODE_LISTS]:
-            if not any(b.start_char <= code_list.start_char < b.end_char for b in bodies):
+            question = question_id(doc, code_list.start_char)
+            if question is None:
                 continue
             before = text[max(0, code_list.start_char - LOOKBACK):code_list.start_char]
             for pattern in self.stated_count:
@@ -102,12 +104,11 @@ class Checks(RuleComponent):
                 if match is None:
                     continue
                 stated = parse_number(match.group("number"), self.number_words)
-                written = len(set(re.findall(r"\b[A-Z]{2}\b", code_list.text)))
+                written = len(set(CODE.findall(code_list.text)))
                 if stated is not None and stated != written:
                     start = code_list.start_char - len(before) + match.start()
-                    span = doc.char_span(start, code_list.end_char, alignment_mode="expand")
-                    _finding(doc, findings, span, "count_mismatch",
-                             f"'{match.group('number')}' stated, {written} codes listed")
+                    _finding(doc, findings, start, code_list.end_char, "count_mismatch",
+                             f"'{match.group('number')}' stated, {written} codes listed", question)
                 break
 
     def stated_respondents(self, doc: Doc, findings) -> None:
@@ -117,8 +118,8 @@ class Checks(RuleComponent):
             return
         number = next((s for s in doc.spans[META] if s.label_ == "N_STATED"), None)
         if number is not None:
-            _finding(doc, findings, number, "count_mismatch",
-                     f"introduction states {stated} respondents, {len(listed)} listed", question=False)
+            _finding(doc, findings, number.start_char, number.end_char, "count_mismatch",
+                     f"introduction states {stated} respondents, {len(listed)} listed")
 
     def duplicates(self, doc: Doc, findings) -> None:
         by_list: dict[tuple, list[Span]] = defaultdict(list)
@@ -129,55 +130,39 @@ class Checks(RuleComponent):
             seen = set()
             for span in spans:
                 if span.label_ in seen:
-                    _finding(doc, findings, span, "duplicate_in_list", f"{span.label_} twice in one list")
+                    _finding(doc, findings, span.start_char, span.end_char, "duplicate_in_list",
+                             f"{span.label_} twice in one list", question_id(doc, span.start_char) or "")
                 seen.add(span.label_)
 
-    def coverage(self, doc: Doc, rows: list[Span], respondents: set[str], findings) -> None:
-        order = (doc._.metadata or {}).get("respondents", [])
+    def coverage(self, doc: Doc, rows: list[tuple], respondents: list[str], findings) -> None:
         accounted = defaultdict(set)
-        for span in rows:
-            accounted[span._.question.label_].add(span.label_)
-        bodies = {body.label_: body for body in doc.spans[QUESTION_BODIES]}
-        for question in doc.spans[QUESTIONS]:
-            body = bodies.get(question.label_)
-            if body is None or not respondents:
-                continue
-            for code in order:
-                if code not in accounted[question.label_]:
-                    _finding(doc, findings, body, "respondent_missing",
-                             f"{code}: no statement of question {question.label_} accounts for it",
-                             trim=True)
+        for question, code, *_ in rows:
+            accounted[question].add(code)
+        for start, end, question in group_ranges(doc, QUESTION_BODIES)[1]:
+            text = doc._.raw_text[start:end]
+            start += len(text) - len(text.lstrip())  # point at the body's text, not blank lines
+            end = start + len(text.strip())
+            for code in respondents:
+                if code not in accounted[question]:
+                    _finding(doc, findings, start, end, "respondent_missing",
+                             f"{code}: no statement of question {question} accounts for it", question)
 
-    def conflicts(self, doc: Doc, rows: list[Span], findings) -> None:
+    def conflicts(self, doc: Doc, rows: list[tuple], findings) -> None:
         stances = defaultdict(lambda: defaultdict(list))
-        for span in rows:
-            stances[(span._.question.label_, span.label_, span._.item or "")][span._.stance].append(span)
+        for question, code, stance, item, start, end in rows:
+            stances[(question, code, item)][stance].append((start, end))
         for (question, code, item), by_stance in stances.items():
             if by_stance.get("yes") and by_stance.get("no"):
-                statement = by_stance["no"][0]._.statement
+                start, end = by_stance["no"][0]
+                statement = enclosing_range(doc, STATEMENTS, start, end) or (start, end)
                 item_note = f" (item '{item}')" if item else ""
-                _finding(doc, findings, statement, "conflicting_stance",
-                         f"{code} is both yes and no in question {question}{item_note}")
+                _finding(doc, findings, statement[0], statement[1], "conflicting_stance",
+                         f"{code} is both yes and no in question {question}{item_note}", question)
 
 
-def _list_of(doc: Doc, span: Span):
-    for code_list in doc.spans[CODE_LISTS]:
-        if code_list.start_char <= span.start_char < code_list.end_char:
-            return (code_list.start_char, code_list.end_char)
-    return None
-
-
-def _finding(doc: Doc, findings: list[Finding], span: Span | None, kind: str, detail: str,
-             question: bool = True, trim: bool = False) -> None:
-    if span is None:
-        return
-    start, end = span.start_char, span.end_char
-    if trim:  # a body: point at its text, not the blank lines around it
-        text = doc.text[start:end]
-        start += len(text) - len(text.lstrip())
-        end = start + len(text.strip())
-    heading = span._.question if question else None
-    findings.append(Finding(kind, SEVERITY[kind], detail, start, end, heading.label_ if heading else ""))
+def _finding(doc: Doc, findings: list[Finding], start: int, end: int, kind: str, detail: str,
+             question: str = "") -> None:
+    findings.append(Finding(kind, SEVERITY[kind], detail, start, end, question))
 
 
 def check_rows(doc: Doc, doc_id: str) -> list[tuple]:

@@ -18,7 +18,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ._extensions import install_extensions
+from ._extensions import install_extensions, set_group
 from .rules import Rule, RuleComponent, RuleMatcher, read_rules, write_rules
 
 __all__ = [
@@ -117,9 +117,9 @@ class Countries(RuleComponent):
         lists, members, unknown = self.code_lists(doc, text)
         names = self.names(doc, occupied=[(s.start_char, s.end_char) for s in lists])
         mentions = sorted(members + names, key=lambda span: span.start_char)
-        doc.spans[CODE_LISTS] = lists
-        doc.spans[COUNTRIES] = mentions
-        doc.spans[UNKNOWN_CODES] = unknown
+        set_group(doc, CODE_LISTS, lists)
+        set_group(doc, COUNTRIES, mentions)
+        set_group(doc, UNKNOWN_CODES, unknown)
         return doc
 
     def code_lists(self, doc: Doc, text: str):

@@ -13,7 +13,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ._extensions import install_extensions
+from ._extensions import install_extensions, set_group
 from .countries import CODE_LISTS, COUNTRIES
 from .normalize import plain_text
 from .rules import RuleComponent
@@ -80,7 +80,7 @@ class Items(RuleComponent):
                     country._.list_role = role
                     country._.item = label
                 previous_end = code_list.end_char
-        doc.spans[ITEMS] = item_spans
+        set_group(doc, ITEMS, item_spans)
         return doc
 
     def classify(self, before: str, first: bool, in_bullet: bool, either: bool) -> tuple[str, int]:

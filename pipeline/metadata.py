@@ -13,7 +13,7 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ._extensions import install_extensions
+from ._extensions import install_extensions, set_group
 from .countries import CODE_LISTS, COUNTRIES
 from .normalize import FOOTNOTES
 from .rules import RuleComponent
@@ -80,8 +80,8 @@ class Metadata(RuleComponent):
         title = self.title(doc, text, intro_end, query_line, spans)
         stated, stated_span = self.stated_count(text, intro_end, doc, spans)
         respondents = self.respondents(doc, intro_end, stated_span)
-        doc.spans[META] = spans
-        doc.spans[RESPONDENTS] = respondents
+        set_group(doc, META, spans)
+        set_group(doc, RESPONDENTS, respondents)
         codes = list(dict.fromkeys(span.label_ for span in respondents))
         doc._.metadata = {
             "query_id": query_id,
@@ -153,12 +153,13 @@ class Metadata(RuleComponent):
 
     def respondents(self, doc: Doc, intro_end: int, stated_span) -> list[Span]:
         """Countries of the footnote the stated number points to, or of its sentence."""
-        mentions = [s for s in doc.spans[COUNTRIES] if s.start_char < intro_end or _in_any(s, doc.spans[FOOTNOTES])]
-        footnotes = {self._footnote_number(doc, f): f for f in doc.spans[FOOTNOTES]}
+        footnote_spans = list(doc.spans[FOOTNOTES])
+        mentions = [s for s in doc.spans[COUNTRIES] if s.start_char < intro_end or _in_any(s, footnote_spans)]
+        footnotes = {self._footnote_number(doc, f): f for f in footnote_spans}
         if stated_span is not None:
-            sentence_end = _sentence_end(doc.text, stated_span[1])
+            sentence_end = _sentence_end(doc._.raw_text, stated_span[1])
             for match in self.patterns.get("FOOTNOTE_MARKER", []):
-                for marker in match.finditer(doc.text, stated_span[0], sentence_end):
+                for marker in match.finditer(doc._.raw_text, stated_span[0], sentence_end):
                     footnote = footnotes.get(footnote_number(marker.group("number")))
                     listed = _within(mentions, footnote) if footnote is not None else []
                     if len(listed) >= MIN_LISTED_RESPONDENTS:
@@ -179,7 +180,7 @@ class Metadata(RuleComponent):
 
     def _footnote_number(self, doc: Doc, footnote: Span) -> int | None:
         for pattern in self.patterns.get("FOOTNOTE_NUMBER", []):
-            match = pattern.match(doc.text, footnote.start_char)
+            match = pattern.match(doc._.raw_text, footnote.start_char)
             if match:
                 return footnote_number(match.group("number"))
         return None

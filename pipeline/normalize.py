@@ -17,7 +17,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
-from ._extensions import install_extensions
+from ._extensions import install_extensions, set_group
 from .rules import PatternRule, RuleComponent, default_rules_path, read_rules, write_rules
 
 __all__ = ["MARKUP", "BOLD", "FOOTNOTES", "Normalizer", "MarkupTokenizer", "blank_ranges", "plain_text"]
@@ -114,7 +114,7 @@ class Normalizer(RuleComponent):
         self._compiled = [(rule.category, rule.compiled()) for rule in self.rules]
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc._.raw_text = doc.text
         blanks: list[tuple[int, int]] = []
         bold: list[tuple[int, int]] = []
         footnotes: list[tuple[int, int]] = []
@@ -135,9 +135,9 @@ class Normalizer(RuleComponent):
         doc._.markup_ranges = _merged(blanks)
         doc._.clean_text = blank_ranges(text, blanks)
         doc._.body_text = blank_ranges(doc._.clean_text, footnotes)
-        doc.spans[MARKUP] = _spans(doc, blanks, "contract")
-        doc.spans[BOLD] = _spans(doc, bold, "expand")
-        doc.spans[FOOTNOTES] = _spans(doc, footnotes, "expand")
+        set_group(doc, MARKUP, _spans(doc, blanks, "contract"))
+        set_group(doc, BOLD, _spans(doc, bold, "expand"))
+        set_group(doc, FOOTNOTES, _spans(doc, footnotes, "expand"))
         return doc
 
 

@@ -174,42 +174,95 @@ class RuleMatcher:
 
     Returns `(rule_index, span)` pairs; regexes run on the text with markup blanked, so a
     match never depends on `**` or link brackets and its offsets are the document's own.
+    The Matcher costs time per pattern and token, so it only looks at windows around the
+    anchor words its patterns require (found first by a PhraseMatcher); every match holds
+    its anchor, so none is lost.
     """
 
     def __init__(self, nlp, rules: list[PatternRule]):
         self.rules = rules
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.tokens = Matcher(nlp.vocab)
+        self.anchors = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.regexes: list[tuple[int, re.Pattern[str]]] = []
+        self.window = 0
+        anchor_words: set[str] = set()
         for index, rule in enumerate(rules):
             key = str(index)
             if rule.kind == "literal":
                 words = [t.lower_ for t in nlp.make_doc(rule.literal)]
                 if len(words) == 1:
                     self.phrases.add(key, [nlp.make_doc(rule.literal)])
-                else:
-                    self.tokens.add(key, [across_lines([{"LOWER": w} for w in words])])
+                    continue
+                pattern = [{"LOWER": w} for w in words]
             elif rule.kind == "tokens":
-                self.tokens.add(key, [across_lines(rule.tokens)])
+                pattern = rule.tokens
             else:
                 self.regexes.append((index, rule.compiled()))
+                continue
+            self.tokens.add(key, [across_lines(pattern)])
+            anchor_words |= _anchor(pattern)
+            self.window = max(self.window, _longest(pattern))
+        for word in anchor_words:
+            self.anchors.add(word, [nlp.make_doc(word)])
 
     def __call__(self, doc: Doc, text: str | None = None) -> list[tuple[int, Span]]:
         found: list[tuple[int, Span]] = []
         strings = doc.vocab.strings
         for match_id, start, end in self.phrases(doc):
             found.append((int(strings[match_id]), doc[start:end]))
-        for match_id, start, end in self.tokens(doc):
-            found.append((int(strings[match_id]), doc[start:end]))
+        for window_start, window_end in self._windows(doc):
+            for match_id, start, end in self.tokens(doc[window_start:window_end]):
+                found.append((int(strings[match_id]), doc[window_start + start:window_start + end]))
         if self.regexes:
-            text = doc.text if text is None else text
+            text = (doc._.raw_text or doc.text) if text is None else text
             for index, pattern in self.regexes:
                 for match in pattern.finditer(text):
                     span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
                     if span is not None and len(span):
                         found.append((index, span))
+        found = list({(index, span.start, span.end): (index, span) for index, span in found}.values())
         found.sort(key=lambda pair: (pair[1].start, -pair[1].end))
         return found
+
+    def _windows(self, doc: Doc) -> list[tuple[int, int]]:
+        windows: list[list[int]] = []
+        for _, start, _end in sorted(self.anchors(doc), key=lambda m: m[1]):
+            low, high = max(0, start - self.window), min(len(doc), start + self.window + 1)
+            if windows and low <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], high)
+            else:
+                windows.append([low, high])
+        return [(low, high) for low, high in windows]
+
+
+REPEAT_ALLOWANCE = 4  # tokens a '*' or '+' token may take within a window
+LINE_BREAK_ALLOWANCE = 2  # newline tokens a match may span
+COMMON_WORDS = {",", ";", ":", ".", "the", "a", "an", "of", "in", "to", "and", "or", "is", "are", "was", "were", "be",
+                "been", "has", "have", "had", "do", "does", "did", "that", "this", "it", "they",
+                "for", "on", "by", "with", "as", "at", "from"}
+
+
+def _longest(pattern: list[dict]) -> int:
+    """How many tokens a match of the pattern may take, as far as a window needs to know."""
+    repeats = sum(REPEAT_ALLOWANCE for token in pattern if token.get("OP") in ("*", "+"))
+    return len(pattern) + repeats + LINE_BREAK_ALLOWANCE
+
+
+def _anchor(pattern: list[dict]) -> set[str]:
+    """The words of the pattern's rarest required token: every match contains one of them."""
+    candidates = []
+    for token in pattern:
+        if token.get("OP") in ("?", "*") or "IS_SPACE" in token:
+            continue
+        for attr in ("LOWER", "ORTH", "TEXT"):
+            value = token.get(attr)
+            words = {value} if isinstance(value, str) else set(value.get("IN", [])) if isinstance(value, dict) else set()
+            if words:
+                candidates.append({w.lower() for w in words})
+    if not candidates:
+        raise RuleError(f"a token pattern needs one required token with fixed words: {pattern}")
+    return min(candidates, key=lambda words: (bool(words & COMMON_WORDS), len(words)))
 
 
 class RuleComponent:

@@ -13,7 +13,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ._extensions import install_extensions
+from ._extensions import install_extensions, set_group
 from .rules import RuleComponent
 
 __all__ = ["HEADINGS", "QUESTIONS", "QUESTION_BODIES", "STATEMENTS", "Sections", "collapse"]
@@ -69,10 +69,10 @@ class Sections(RuleComponent):
             if body is not None:
                 body_spans.append(body)
                 statement_spans.extend(self.statements(doc, text, end, body_end))
-        doc.spans[HEADINGS] = [s for s in heading_spans if s is not None]
-        doc.spans[QUESTIONS] = [s for s in question_spans if s is not None]
-        doc.spans[QUESTION_BODIES] = body_spans
-        doc.spans[STATEMENTS] = statement_spans
+        set_group(doc, HEADINGS, [s for s in heading_spans if s is not None])
+        set_group(doc, QUESTIONS, [s for s in question_spans if s is not None])
+        set_group(doc, QUESTION_BODIES, body_spans)
+        set_group(doc, STATEMENTS, statement_spans)
         return doc
 
     # -- headings -------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ._extensions import install_extensions
+from ._extensions import install_extensions, set_group
 from .countries import CODE_LISTS, COUNTRIES
 from .items import ITEMS, SUBJECT_LIST
 from .normalize import BOLD
@@ -73,7 +73,7 @@ class Stance(RuleComponent):
     def __call__(self, doc: Doc) -> Doc:
         text = doc._.clean_text
         cues = self.find_cues(doc)
-        doc.spans[CUES] = [span for _, span in cues]
+        set_group(doc, CUES, [span for _, span in cues])
         bold = [(s.start_char, s.end_char) for s in doc.spans[BOLD]]
         lists = {(s.start_char, s.end_char): s for s in doc.spans[CODE_LISTS]}
         body = doc._.body_text  # footnotes are blanked here: their countries are no statements
@@ -109,7 +109,7 @@ class Stance(RuleComponent):
                     span._.stance = stance
                     span._.cue = cue
                     responses.append(span)
-        doc.spans[RESPONSES] = sorted(responses, key=lambda s: s.start_char)
+        set_group(doc, RESPONSES, sorted(responses, key=lambda s: s.start_char))
         return doc
 
     # -- cues -----------------------------------------------------------------------------

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
+from ._extensions import enclosing_range, question_id
 from .normalize import plain_text
-from .sections import QUESTIONS
+from .sections import QUESTIONS, STATEMENTS
 from .stance import RESPONSES
 
 __all__ = [
@@ -104,15 +105,17 @@ def extract(doc: Doc, doc_id: str) -> Extraction:
             plain_text(doc, question.start_char, question.end_char),
             question.start_char, question.end_char, _page(page_at, question.start_char),
         ))
+    evidence: dict[tuple[int, int], str] = {}
     for span in doc.spans[RESPONSES]:
-        question = span._.question
-        statement = span._.statement
+        question = question_id(doc, span.start_char, span.end_char)
+        statement = enclosing_range(doc, STATEMENTS, span.start_char, span.end_char)
         if question is None or statement is None:
             continue
+        if statement[:2] not in evidence:
+            evidence[statement[:2]] = plain_text(doc, statement[0], statement[1])
         result.responses.append((
-            doc_id, meta.get("query_id", ""), question.label_, span.label_, span._.stance,
-            span._.item or "", span._.mention_type,
-            plain_text(doc, statement.start_char, statement.end_char),
+            doc_id, meta.get("query_id", ""), question, span.label_, span._.stance,
+            span._.item or "", span._.mention_type, evidence[statement[:2]],
             span.start_char, span.end_char, _page(page_at, span.start_char),
         ))
     result.checks.extend(check_rows(doc, doc_id))
