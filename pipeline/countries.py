@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ._extensions import install_extensions, set_group
-from .rules import Rule, RuleComponent, RuleMatcher, read_rules, write_rules
+from .rules import PatternRule, Rule, RuleComponent, RuleMatcher, read_rules, write_rules
 
 __all__ = [
     "COUNTRIES",
@@ -110,7 +110,13 @@ class Countries(RuleComponent):
         self.code_pattern = code_rules[0].compiled() if code_rules else None
         token_rules = [r for r in self.rules if r.category in ("ARTICLE_CODE", "NOT_A_COUNTRY")]
         self.matcher = RuleMatcher(self.nlp, token_rules)
-        self.name_matcher = _case_sensitive(self.nlp, sorted(self.table.names))
+        single = sorted(n for n in self.table.names if len(self.nlp.make_doc(n)) == 1)
+        self.name_matcher = _case_sensitive(self.nlp, single)
+        # Names of several words may break over a line ('the United\nKingdom'): token patterns.
+        self.long_names = RuleMatcher(self.nlp, [
+            PatternRule(tokens=[{"ORTH": t.text} for t in self.nlp.make_doc(name)], category=code)
+            for name, code in sorted(self.table.names.items()) if name not in single
+        ])
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc._.clean_text
@@ -162,6 +168,8 @@ class Countries(RuleComponent):
         for _, start, end in self.name_matcher(doc):
             span = doc[start:end]
             candidates.append(Span(doc, start, end, label=self.table.names[span.text]))
+        for index, span in self.long_names(doc):
+            candidates.append(Span(doc, span.start, span.end, label=self.long_names.rules[index].category))
         for index, span in self.matcher(doc):
             rule = self.matcher.rules[index]
             if rule.category == "ARTICLE_CODE":

@@ -316,21 +316,28 @@ def apart(page: PageLines, line: Line, zone: str) -> bool:
 
 def outer_lines(page: PageLines) -> list[Line]:
     """Lines from the page's top and bottom edges inwards that stand in the outer band of
-    the page, set apart from the next line inwards by more than their own size."""
+    the page, set apart from the next line inwards by more than their own size, and set in
+    another size than that line or a bare page number: body text on a page with narrow
+    margins reaches into the band too."""
     lines, found = page.lines, []
     band = MARGIN_BAND * page.height
     for index in range(min(EDGE_LINES, len(lines) - 1)):
         line, inner = lines[index], lines[index + 1]
-        if line.bottom > band or inner.top - line.bottom <= line.size:
+        if line.bottom > band or inner.top - line.bottom <= line.size or not furniture(line, inner):
             break
         found.append(line)
     for index in range(len(lines) - 1, max(len(lines) - 1 - EDGE_LINES, 0), -1):
         line, inner = lines[index], lines[index - 1]
         if (line.top < page.height - band or line.words[0].marker
-                or line.top - inner.bottom <= line.size):
+                or line.top - inner.bottom <= line.size or not furniture(line, inner)):
             break
         found.append(line)
     return found
+
+
+def furniture(line: Line, inner: Line) -> bool:
+    """Looks like a header or footer rather than body text: a page number or another size."""
+    return bool(PAGE_NUMBER.fullmatch(line.text)) or abs(inner.size - line.size) > SIZE_CHANGE * inner.size
 
 
 # --- footnotes and paragraphs ---------------------------------------------------------------

@@ -1,0 +1,108 @@
+"""Text, PDF and Word routes give the same responses, also for PDFs our generator did not make."""
+
+import re
+
+import pytest
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.pdfgen import canvas
+
+from pipeline.batch import run_batch
+from pipeline.evaluate import evaluate
+from pipeline.table import read_table
+
+from .conftest import DATA, SAMPLES
+
+SUPERSCRIPTS = "[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]"
+PARITY_COLUMNS = ["question_id", "country", "stance", "item", "evidence"]
+
+
+def responses(folder, doc_id):
+    table = read_table(folder, "responses")
+    return [tuple(row) for row in table[table["doc_id"] == doc_id][PARITY_COLUMNS].itertuples(index=False)]
+
+
+def test_pdf_and_word_samples_give_the_text_route_rows(tmp_path):
+    run_batch([str(SAMPLES)], tmp_path, jobs=1)
+    text = responses(tmp_path, "emn-ahq-1055-summary.txt")
+    assert text
+    for suffix in ("pdf", "docx"):
+        assert responses(tmp_path, f"emn-ahq-1055-summary.{suffix}") == text, suffix
+    scores = evaluate(SAMPLES / "gold", tmp_path)
+    assert sorted(s.doc_id for s in scores) == [f"emn-ahq-1055-summary.{s}" for s in ("docx", "pdf", "txt")]
+    assert all(s.scores["responses_core"].f1 == 1.0 for s in scores)
+
+
+def typeset(text: str, path, font: str, size: float, margin: float, pagesize, glyph: str) -> None:
+    """A plain typesetter unlike scripts/make_samples.py: canvas lines, greedy wrapping, own fonts.
+
+    Bold from `**`, link markup and footnotes dropped, bullets drawn with `glyph`."""
+    bold = {"Helvetica": "Helvetica-Bold", "Times-Roman": "Times-Bold", "Courier": "Courier-Bold"}[font]
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    text = re.sub(f"(?m)^{SUPERSCRIPTS}.*$|^Formatted:.*$|{SUPERSCRIPTS}", "", text)
+    page = canvas.Canvas(str(path), pagesize=pagesize)
+    width, height = pagesize
+    y = height - margin
+    blocks = re.split(r"\n\s*\n|\n(?=[-\u2022\u25aa\u2013\u2605\uf0b7] )", text)  # one block per bullet
+    for paragraph in blocks:
+        paragraph = " ".join(paragraph.split())
+        if not paragraph:
+            continue
+        bullet = re.match("^(?:[-\u2022\u25aa\u2013\u2605\uf0b7]\\s*)+", paragraph)
+        indent = 14 if bullet else 0
+        words = []
+        bold_on = False
+        for word in paragraph[bullet.end():].split(" ") if bullet else paragraph.split(" "):
+            first = True
+            for index, piece in enumerate(word.split("**")):
+                if index:
+                    bold_on = not bold_on
+                if piece:
+                    words.append((piece, bold_on, first))
+                    first = False
+        lines, line, line_width = [], [], 0.0
+        for piece, is_bold, starts_word in words:
+            piece_width = page.stringWidth(piece + " ", bold if is_bold else font, size)
+            if line and starts_word and line_width + piece_width > width - 2 * margin - indent:
+                lines.append(line)
+                line, line_width = [], 0.0
+            line.append((piece, is_bold, starts_word))
+            line_width += piece_width
+        lines.append(line)
+        if y - size * 1.3 * len(lines) < margin and len(lines) < 4:  # keep short blocks together
+            page.showPage()
+            y = height - margin
+        if bullet:
+            page.setFont(font, size)
+            page.drawString(margin, y, glyph)
+        for line in lines:
+            if y < margin:
+                page.showPage()
+                y = height - margin
+            x = margin + indent
+            for piece, is_bold, starts_word in line:
+                if starts_word and x > margin + indent:
+                    x += page.stringWidth(" ", font, size)
+                page.setFont(bold if is_bold else font, size)
+                page.drawString(x, y, piece)
+                x += page.stringWidth(piece, bold if is_bold else font, size)
+            y -= size * 1.3
+        y -= size * 0.9
+    page.save()
+
+
+@pytest.mark.parametrize(
+    ("stem", "font", "size", "margin", "pagesize", "glyph"),
+    [
+        ("emn-ahq-2124-summary", "Times-Roman", 11, 50, A4, "\u2022"),
+        ("emn-ahq-2101-summary", "Courier", 9, 90, LETTER, "-"),
+        ("emn-ahq-2139-summary", "Helvetica", 10, 40, A4, "\u2022"),
+    ],
+)
+def test_pdfs_from_another_typesetter_give_the_text_route_rows(tmp_path, stem, font, size, margin, pagesize, glyph):
+    source = (DATA / "summaries" / f"{stem}.txt").read_text(encoding="utf-8")
+    typeset(source, tmp_path / f"{stem}.pdf", font, size, margin, pagesize, glyph)
+    (tmp_path / f"{stem}.txt").write_text(source, encoding="utf-8")
+    run_batch([str(tmp_path / f"{stem}.txt"), str(tmp_path / f"{stem}.pdf")], tmp_path / "out", jobs=1)
+    text = {row[:4] for row in responses(tmp_path / "out", f"{stem}.txt")}
+    pdf = {row[:4] for row in responses(tmp_path / "out", f"{stem}.pdf")}
+    assert text and pdf == text
