@@ -116,10 +116,11 @@ def process(task: Task) -> Outcome:
     try:
         source = read_source(task.path, max_pages=task.max_pages)
         nlp = load()
-        doc = nlp.make_doc(source.text)
-        doc._.source = source
-        doc = nlp(doc)
-        extraction = extract(doc, task.doc_id)
+        nlp.max_length = max(nlp.max_length, len(source.text) + 1)
+        with nlp.memory_zone():  # the words this document adds to the vocabulary go with it
+            doc = nlp.make_doc(source.text)
+            doc._.source = source
+            extraction = extract(nlp(doc), task.doc_id)
         return Outcome(task, extraction, warnings=source.warnings + extraction.warnings)
     except IngestError as error:
         return Outcome(task, error=str(error))

@@ -15,6 +15,7 @@ from pathlib import Path
 __all__ = ["Box", "IngestError", "Source", "SUPPORTED_SUFFIXES", "read_source"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
+CHARS_PER_PAGE = 5000  # --max-pages also bounds text input: a dense page holds about this much
 
 
 class IngestError(Exception):
@@ -70,13 +71,19 @@ def read_source(path: Path, max_pages: int | None = None) -> Source:
     if suffix == ".pdf":
         from .pdf import read_pdf
 
-        return read_pdf(path, data, max_pages=max_pages)
-    if suffix == ".docx":
+        source = read_pdf(path, data, max_pages=max_pages)
+    elif suffix == ".docx":
         from .word import read_docx
 
-        return read_docx(path, data)
-    text, warnings = decode_text(data)
-    return Source(path=path, text=text, warnings=warnings)
+        source = read_docx(path, data)
+    else:
+        text, warnings = decode_text(data)
+        source = Source(path=path, text=text, warnings=warnings)
+    limit = max_pages * CHARS_PER_PAGE if max_pages else None
+    if limit and len(source.text) > limit:
+        raise IngestError(f"too long: {len(source.text):,} characters, more than {limit:,} "
+                          f"({max_pages} pages of --max-pages); not a summary?")
+    return source
 
 
 def decode_text(data: bytes) -> tuple[str, list[str]]:

@@ -56,8 +56,10 @@ def configure_tokenizer(tokenizer: MarkupTokenizer, rules: list[PatternRule]) ->
     defaults = English.Defaults
     prefixes = list(defaults.prefixes) + [r.regex for r in rules if r.category == "PREFIX"]
     suffixes = list(defaults.suffixes) + [r.regex for r in rules if r.category == "SUFFIX"]
+    infixes = list(defaults.infixes) + [r.regex for r in rules if r.category == "INFIX"]
     tokenizer.prefix_search = compile_prefix_regex(prefixes).search
     tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     tokenizer.extra_rules = rules
 
 
@@ -76,7 +78,6 @@ def make_tokenizer():
             token_match=defaults.token_match,
             url_match=defaults.url_match,
         )
-        tokenizer.infix_finditer = compile_infix_regex(defaults.infixes).finditer
         configure_tokenizer(tokenizer, read_rules(default_rules_path("tokenizer"), PatternRule))
         return tokenizer
 
