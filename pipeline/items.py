@@ -85,11 +85,13 @@ class Items(RuleComponent):
 
     def classify(self, before: str, first: bool, in_bullet: bool, either: bool) -> tuple[str, int]:
         """(role, where the item label starts in `before`) for one code list."""
+        if first and in_bullet:
+            return _item(before, 0)  # a bullet's text before its list, whatever it ends with
         words = re.findall(r"[\w/]+", before.lower())
         if words and words[-1] in self.subject_nouns:
             return SUBJECT_LIST, 0
         if first:
-            return _item(before, 0) if in_bullet else self._after_enumerator(before)
+            return self._after_enumerator(before)
         connector = self.connector.match(before)
         if connector and before[: connector.end()].strip():
             rest = before[connector.end():]

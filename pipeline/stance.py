@@ -39,6 +39,7 @@ QUESTION_STOPWORDS = {"the", "and", "are", "any", "for", "how", "what", "which",
                       "been", "can", "could", "was", "were", "states", "member", "other", "such", "its"}
 MIN_SHARED_PREFIX = 5  # a predicate and a question word agree on this many letters ("apply", "applied")
 COORDINATORS = {"and", "or", "the", "as", "well"}
+INTRODUCERS = ("following", "as follows")  # what a lead-in says its bullets are
 FRAME_WINDOW = 4  # words before a preposition searched for a frame ("examples can be found in")
 
 
@@ -266,8 +267,9 @@ class Stance(RuleComponent):
                         if self.rules[i].category == "ALTERNATIVE" and left <= s.start_char < right]
         opener = next((s for rule, s in alternatives
                        if rule.literal == "either" and s.end_char <= target.start), None)
-        if opener is None:
-            return left, right
+        if opener is None or not any(rule.literal != "either" and s.start_char > opener.end_char
+                                     for rule, s in alternatives):
+            return left, right  # 'not required either in (IE)': an 'either' with no 'or' opens nothing
         starts = [opener.end_char] + [s.start_char for rule, s in alternatives
                                       if rule.literal != "either" and s.start_char > opener.end_char]
         branch_left = max(s for s in starts if s <= target.start)
@@ -339,13 +341,22 @@ class Stance(RuleComponent):
         return None
 
     def _lead_in_polarity(self, lead_in: Span, cues_of) -> tuple[str, str]:
-        """The polarity of the lead-in's last clause, which its bullets inherit."""
+        """The polarity of the lead-in clause that introduces the bullets, which they inherit.
+
+        That is the clause holding 'the following' where there is one ('they do not use the
+        following measures, although the law provides for them:'), else the last clause."""
         text = lead_in.doc._.clean_text
         end = len(text[:lead_in.end_char].rstrip().rstrip(":"))
+        anchor = max(text.rfind(word, lead_in.start_char, end) for word in INTRODUCERS)
+        position = anchor if anchor >= 0 else end
         start = lead_in.start_char
         for index, span in cues_of:
-            if self.rules[index].category == "TERMINATE" and span.end_char <= end:
+            if self.rules[index].category != "TERMINATE":
+                continue
+            if span.end_char <= position:
                 start = max(start, span.end_char)
+            elif span.start_char >= position:
+                end = min(end, span.start_char)
         scoped = [(r, s) for r, s in cues_of if start <= s.start_char < end]
         return self._polarity(scoped, "list")
 

@@ -41,7 +41,7 @@ def test_sample_question_regression(sample_scores, question_id):
     assert sample_scores.per_question[question_id].f1 == 1.0
 
 
-TEST_SETS = {"summaries": DATA / "gold", "heldout": DATA / "heldout" / "gold"}
+TEST_SETS = {"summaries": DATA / "gold", "heldout": DATA / "heldout" / "gold", "blind": DATA / "blind" / "gold"}
 
 
 @pytest.fixture(scope="module")
