@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from ._extensions import enclosing_range, group_ranges, install_extensions, question_id, set_group
 from .countries import CODE_LISTS, COUNTRIES, UNKNOWN_CODES
@@ -122,17 +122,15 @@ class Checks(RuleComponent):
                      f"introduction states {stated} respondents, {len(listed)} listed")
 
     def duplicates(self, doc: Doc, findings) -> None:
-        by_list: dict[tuple, list[Span]] = defaultdict(list)
+        seen: set[tuple[int, str]] = set()
         for country in doc.spans[COUNTRIES]:
-            if country._.code_list is not None:
-                by_list[(country._.code_list.start_char, country._.code_list.end_char)].append(country)
-        for spans in by_list.values():
-            seen = set()
-            for span in spans:
-                if span.label_ in seen:
-                    _finding(doc, findings, span.start_char, span.end_char, "duplicate_in_list",
-                             f"{span.label_} twice in one list", question_id(doc, span.start_char) or "")
-                seen.add(span.label_)
+            code_list = enclosing_range(doc, CODE_LISTS, country.start_char, country.end_char)
+            if code_list is None:
+                continue
+            if (code_list[0], country.label_) in seen:
+                _finding(doc, findings, country.start_char, country.end_char, "duplicate_in_list",
+                         f"{country.label_} twice in one list", question_id(doc, country.start_char) or "")
+            seen.add((code_list[0], country.label_))
 
     def coverage(self, doc: Doc, rows: list[tuple], respondents: list[str], findings) -> None:
         accounted = defaultdict(set)

@@ -174,19 +174,18 @@ class RuleMatcher:
 
     Returns `(rule_index, span)` pairs; regexes run on the text with markup blanked, so a
     match never depends on `**` or link brackets and its offsets are the document's own.
-    The Matcher costs time per pattern and token, so it only looks at windows around the
-    anchor words its patterns require (found first by a PhraseMatcher); every match holds
-    its anchor, so none is lost.
+    A Matcher costs time per pattern and token, so token patterns are grouped by the anchor
+    words they require, and each group's Matcher only looks at windows around its anchors
+    (found first by a PhraseMatcher); every match holds its anchor, so none is lost.
     """
 
     def __init__(self, nlp, rules: list[PatternRule]):
         self.rules = rules
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.tokens = Matcher(nlp.vocab)
         self.anchors = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.groups: list[tuple[Matcher, int]] = []  # (matcher, window) per anchor set
         self.regexes: list[tuple[int, re.Pattern[str]]] = []
-        self.window = 0
-        anchor_words: set[str] = set()
+        grouped: dict[frozenset[str], list[tuple[str, list[dict]]]] = {}
         for index, rule in enumerate(rules):
             key = str(index)
             if rule.kind == "literal":
@@ -200,20 +199,28 @@ class RuleMatcher:
             else:
                 self.regexes.append((index, rule.compiled()))
                 continue
-            self.tokens.add(key, [across_lines(pattern)])
-            anchor_words |= _anchor(pattern)
-            self.window = max(self.window, _longest(pattern))
-        for word in anchor_words:
-            self.anchors.add(word, [nlp.make_doc(word)])
+            grouped.setdefault(frozenset(_anchor(pattern)), []).append((key, pattern))
+        ordered = sorted(grouped.items(), key=lambda group: sorted(group[0]))
+        for group, (anchor_words, patterns) in enumerate(ordered):
+            matcher = Matcher(nlp.vocab)
+            for key, pattern in patterns:
+                matcher.add(key, [across_lines(pattern)])
+            self.groups.append((matcher, max(_longest(pattern) for _, pattern in patterns)))
+            self.anchors.add(str(group), [nlp.make_doc(word) for word in sorted(anchor_words)])
 
     def __call__(self, doc: Doc, text: str | None = None) -> list[tuple[int, Span]]:
         found: list[tuple[int, Span]] = []
         strings = doc.vocab.strings
         for match_id, start, end in self.phrases(doc):
             found.append((int(strings[match_id]), doc[start:end]))
-        for window_start, window_end in self._windows(doc):
-            for match_id, start, end in self.tokens(doc[window_start:window_end]):
-                found.append((int(strings[match_id]), doc[window_start + start:window_start + end]))
+        positions: dict[int, list[int]] = {}
+        for match_id, start, _end in self.anchors(doc):
+            positions.setdefault(int(strings[match_id]), []).append(start)
+        for group, starts in positions.items():
+            matcher, window = self.groups[group]
+            for low, high in _windows(sorted(starts), window, len(doc)):
+                for match_id, start, end in matcher(doc[low:high]):
+                    found.append((int(strings[match_id]), doc[low + start:low + end]))
         if self.regexes:
             text = (doc._.raw_text or doc.text) if text is None else text
             for index, pattern in self.regexes:
@@ -225,15 +232,17 @@ class RuleMatcher:
         found.sort(key=lambda pair: (pair[1].start, -pair[1].end))
         return found
 
-    def _windows(self, doc: Doc) -> list[tuple[int, int]]:
-        windows: list[list[int]] = []
-        for _, start, _end in sorted(self.anchors(doc), key=lambda m: m[1]):
-            low, high = max(0, start - self.window), min(len(doc), start + self.window + 1)
-            if windows and low <= windows[-1][1]:
-                windows[-1][1] = max(windows[-1][1], high)
-            else:
-                windows.append([low, high])
-        return [(low, high) for low, high in windows]
+
+def _windows(starts: list[int], window: int, length: int) -> list[tuple[int, int]]:
+    """Token ranges around each anchor, merged where they overlap."""
+    merged: list[list[int]] = []
+    for start in starts:
+        low, high = max(0, start - window), min(length, start + window + 1)
+        if merged and low <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], high)
+        else:
+            merged.append([low, high])
+    return [(low, high) for low, high in merged]
 
 
 REPEAT_ALLOWANCE = 4  # tokens a '*' or '+' token may take within a window
