@@ -266,7 +266,10 @@ def _anchor(pattern: list[dict]) -> set[str]:
             continue
         for attr in ("LOWER", "ORTH", "TEXT"):
             value = token.get(attr)
-            words = {value} if isinstance(value, str) else set(value.get("IN", [])) if isinstance(value, dict) else set()
+            if isinstance(value, dict):
+                words = set(value.get("IN", []))
+            else:
+                words = {value} if isinstance(value, str) else set()
             if words:
                 candidates.append({w.lower() for w in words})
     if not candidates:

@@ -27,7 +27,8 @@ def test_bad_regex_is_rejected():
         PatternRule.from_dict({"regex": "(", "category": "X"})
 
 
-@pytest.mark.parametrize("path", [p for p in RULE_FILES if p.name != "meta.json"], ids=lambda p: p.parent.name + "/" + p.name)
+@pytest.mark.parametrize("path", [p for p in RULE_FILES if p.name != "meta.json"],
+                         ids=lambda p: p.parent.name + "/" + p.name)
 def test_every_rule_has_a_comment(path):
     data = json.loads(path.read_text())
     ((kind, records),) = data.items()

@@ -42,9 +42,10 @@ def test_section_titles_are_not_questions_but_end_bodies(process):
     assert [s.text for s in doc.spans[STATEMENTS]] == ["Yes (AT)."]
 
 
-@pytest.mark.parametrize("glyph", ["- \u2605", "\u2022", "\u25aa", "\u2013", "-", "\uf0b7", "a)", "(ii)"])
+@pytest.mark.parametrize("glyph", ["- \u2605", "\u2022", "\u25aa", "\u2013", "-", "\uf0b7", "a)", "(ii)", "o"])
 def test_bullets_with_any_glyph_and_their_lead_in(process, glyph):
-    doc = process(f"3.1. Which tools?\n\nStates use tools such as:\n\n{glyph} Facebook (BE, CZ);\n{glyph} Twitter (HU).\n")
+    doc = process(f"3.1. Which tools?\n\nStates use tools such as:\n\n"
+                  f"{glyph} Facebook (BE, CZ);\n{glyph} Twitter (HU).\n")
     statements = doc.spans[STATEMENTS]
     assert [(s.label_, s.text) for s in statements] == [
         ("sentence", "States use tools such as:"),
