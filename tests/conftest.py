@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,24 @@ def summary(*body: str, intro: str = "") -> str:
     for number, text in enumerate(body, start=1):
         parts += [f"2.{number}. Do Member States do something number {number}?", "", text, ""]
     return "\n".join(parts)
+
+
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+
+
+def split_rendering(text: str) -> tuple[str, list[str]]:
+    """Body (footnotes, review comments, link markup, bullet marks removed, whitespace
+    collapsed) and the footnotes, for comparing renderings of one summary."""
+    body, notes = [], []
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        if re.match(r"Format\w*:", paragraph):
+            continue
+        paragraph = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", paragraph)
+        paragraph = re.sub(r"(?m)^(?:- )?[★•▪\uf0b7] ", "", paragraph)
+        (notes if paragraph[0] in SUPERSCRIPTS else body).append(" ".join(paragraph.split()))
+    return " ".join(body), notes
+
+
+@pytest.fixture(scope="session")
+def sample_text() -> str:
+    return (SAMPLES / "emn-ahq-1055-summary.txt").read_text(encoding="utf-8")

@@ -20,12 +20,12 @@ from reportlab.pdfgen import canvas
 from pipeline.ingest import IngestError, read_source
 from pipeline.pdf import content_kind, read_pdf
 
+from .conftest import split_rendering
+
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_TXT = ROOT / "samples" / "emn-ahq-1055-summary.txt"
 SAMPLE_PDF = ROOT / "samples" / "emn-ahq-1055-summary.pdf"
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 DEJAVU_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
-SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 TOP = 770  # baseline of the first body line on an A4 page (72 pt margin)
 
 
@@ -431,34 +431,14 @@ def test_content_kind(data, kind):
 
 # --- the sample summary ---------------------------------------------------------------------
 
-def split_text(text: str) -> tuple[str, list[str]]:
-    """Body (footnotes, review comments, link markup, bullet marks removed, whitespace
-    collapsed) and the footnotes, for comparing renderings of one summary."""
-    body, notes = [], []
-    for paragraph in re.split(r"\n\s*\n", text.strip()):
-        if paragraph.startswith("Formatert:"):
-            continue
-        paragraph = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", paragraph)
-        paragraph = re.sub(r"(?m)^(?:- )?[★•▪\uf0b7] ", "", paragraph)
-        (notes if paragraph[0] in SUPERSCRIPTS else body).append(" ".join(paragraph.split()))
-    return " ".join(body), notes
-
-
 @pytest.fixture(scope="module")
 def sample():
-    if not SAMPLE_PDF.exists():
-        pytest.skip("run scripts/make_samples.py first")
     return read_pdf(SAMPLE_PDF, SAMPLE_PDF.read_bytes())
 
 
-@pytest.fixture(scope="module")
-def sample_text() -> str:
-    return SAMPLE_TXT.read_text(encoding="utf-8")
-
-
 def test_sample_body_and_footnotes_match_the_text_sample(sample, sample_text):
-    body, notes = split_text(sample_text.replace("**", ""))
-    pdf_body, pdf_notes = split_text(sample.text)
+    body, notes = split_rendering(sample_text.replace("**", ""))
+    pdf_body, pdf_notes = split_rendering(sample.text)
     assert pdf_body == body
     assert pdf_notes == notes
 

@@ -22,11 +22,11 @@ from docx.oxml import parse_xml
 from pipeline.ingest import IngestError, read_source
 from pipeline.word import read_docx
 
+from .conftest import split_rendering
+
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_TXT = ROOT / "samples" / "emn-ahq-1055-summary.txt"
 SAMPLE_DOCX = ROOT / "samples" / "emn-ahq-1055-summary.docx"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -262,34 +262,14 @@ def test_read_source_dispatches_docx(tmp_path):
 
 # --- the sample summary ---------------------------------------------------------------------
 
-def split_text(text: str) -> tuple[str, list[str]]:
-    """Body (footnotes, review comments, link markup, bullet marks removed, whitespace
-    collapsed) and the footnotes, for comparing renderings of one summary."""
-    body, notes = [], []
-    for paragraph in re.split(r"\n\s*\n", text.strip()):
-        if paragraph.startswith("Formatert:"):
-            continue
-        paragraph = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", paragraph)
-        paragraph = re.sub(r"(?m)^(?:- )?[★•▪\uf0b7] ", "", paragraph)
-        (notes if paragraph[0] in SUPERSCRIPTS else body).append(" ".join(paragraph.split()))
-    return " ".join(body), notes
-
-
 @pytest.fixture(scope="module")
 def sample():
-    if not SAMPLE_DOCX.exists():
-        pytest.skip("run scripts/make_samples.py first")
     return read_docx(SAMPLE_DOCX, SAMPLE_DOCX.read_bytes())
 
 
-@pytest.fixture(scope="module")
-def sample_text() -> str:
-    return SAMPLE_TXT.read_text(encoding="utf-8")
-
-
 def test_sample_body_and_footnotes_match_the_text_sample(sample, sample_text):
-    body, notes = split_text(sample_text.replace("**", ""))
-    docx_body, docx_notes = split_text(sample.text)
+    body, notes = split_rendering(sample_text.replace("**", ""))
+    docx_body, docx_notes = split_rendering(sample.text)
     assert docx_body == body
     assert sorted(docx_notes) == sorted(notes)
 
