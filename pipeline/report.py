@@ -14,6 +14,7 @@ is escaped by Jinja's autoescape; the page loads nothing from the network.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from importlib.resources import files
 from pathlib import Path
 
@@ -37,16 +38,17 @@ def find_source(doc_id: str, inputs: list[Path]) -> Path | None:
     return None
 
 
-def read_text(path: Path | None, rows: list[dict]) -> tuple[str | None, str]:
-    """The document's text when it can be read and its code-list spans still hold codes; else a note."""
+def read_text(path: Path | None, rows: list[dict]):
+    """The document's Source when it can be read and its code-list spans still hold codes; else a note."""
     from .ingest import IngestError, read_source
 
     if path is None:
         return None, "input file not found (give its folder with --inputs); showing the evidence sentences"
     try:
-        text = read_source(path).text
+        source = read_source(path)
     except IngestError as error:
         return None, f"{path}: {error}; showing the evidence sentences"
+    text = source.text
     changed = None, f"{path} does not match the tables (changed since the run?); showing the evidence sentences"
     for row in rows:
         try:
@@ -55,7 +57,18 @@ def read_text(path: Path | None, rows: list[dict]) -> tuple[str | None, str]:
             return changed
         if end > len(text) or (row["mention_type"] == "code_list" and not CODE.fullmatch(text[start:end])):
             return changed
-    return text, f"text of {path}"
+    return source, f"text of {path}"
+
+
+def where(source, start: int, end: int) -> str:
+    """Page and bounding box of a span in a PDF ('page 2, x 72-85, y 310-322 pt'), else ''."""
+    starts = [box.start for box in source.boxes]
+    index = bisect_right(starts, start) - 1
+    boxes = [box for box in source.boxes[max(index, 0):index + 4] if box.start < end and start < box.end]
+    if not boxes:
+        return ""
+    box = boxes[0]
+    return f" · page {box.page}, x {box.x0:.0f}-{box.x1:.0f}, y {box.top:.0f}-{box.bottom:.0f} pt"
 
 
 def split(text: str, marks: list[tuple[int, int, object]]) -> list[tuple[str, object]]:
@@ -127,16 +140,17 @@ def document_view(tables: dict, document: dict, index: int, inputs: list[Path]) 
 
     all_rows = [r for found in matrix.cells.values() for r in found]
     path = find_source(doc_id, inputs)
-    text, note = read_text(path, all_rows)
+    source, note = read_text(path, all_rows)
     text_segments, evidence = [], []
-    if text is not None:
+    if source is not None:
         spans: dict[tuple[int, int], list[dict]] = {}
         for r in all_rows:
             spans.setdefault((int(r["start_char"]), int(r["end_char"])), []).append(r)
         marks = [(s, e, {"stance": group[0]["stance"], "cell": cell_id(group[0]["country"], group[0]["question_id"]),
-                         "title": "; ".join(f"{r['country']} · {r['question_id']} · {r['stance']}" for r in group)})
+                         "title": "; ".join(f"{r['country']} · {r['question_id']} · {r['stance']}" for r in group)
+                         + where(source, s, e)})
                  for (s, e), group in spans.items()]
-        text_segments = split(text, marks)
+        text_segments = split(source.text, marks)
     else:
         for question in matrix.questions:
             sentences: dict[str, list] = {}

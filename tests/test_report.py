@@ -148,3 +148,13 @@ def test_missing_folder_is_a_one_line_error(tmp_path):
 ])
 def test_split(text, marks, pieces):
     assert split(text, marks) == pieces
+
+
+def test_pdf_spans_show_their_page_and_bounding_box(tmp_path):
+    pdf = str(SAMPLES / "emn-ahq-1055-summary.pdf")
+    assert emn("run", pdf, "--out", str(tmp_path), "--quiet").returncode == 0
+    assert emn("report", str(tmp_path), "-o", str(tmp_path / "r.html")).returncode == 0
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    boxes = re.findall(r'title="[^"]* · page (\d), x \d+-\d+, y \d+-\d+ pt">([^<]+)</mark>', html)
+    assert len(boxes) == 189
+    assert {page for page, _ in boxes} == {"1", "2", "3", "4"}
