@@ -63,6 +63,14 @@ def _statement(span: Span) -> Span | None:
     return span.doc.char_span(found[0], found[1], label=found[2], alignment_mode="expand")
 
 
+def _span_from(attribute: str):
+    def getter(span: Span) -> Span | None:
+        found = getattr(span._, attribute)
+        return span.doc.char_span(found[0], found[1], alignment_mode="expand") if found else None
+
+    return getter
+
+
 def install_extensions() -> None:
     """Register the attributes; safe to call more than once."""
     doc_attrs = {
@@ -82,13 +90,18 @@ def install_extensions() -> None:
         "stance": None,  # yes / no / no_information / mention
         "item": "",  # label of the bullet or inline item a list belongs to
         "list_role": None,  # "subject", "statement" or "item", for code lists
-        "code_list": None,  # for a code in a list: the list's span
+        "code_list_range": None,  # for a code in a list: (start, end) of the list
         "cue": None,  # text of the cue that decided the stance
-        "lead_in": None,  # for a bullet statement: the sentence that introduces it
+        "lead_in_range": None,  # for a bullet statement: (start, end) of the sentence introducing it
     }
     for name, default in span_attrs.items():
         if not Span.has_extension(name):
             Span.set_extension(name, default=default)
+    # Spans are stored as offsets and rebuilt on access: a Span kept in doc.user_data would
+    # hold its Doc in a reference cycle and keep every processed Doc alive until a gc pass.
+    for name in ("code_list", "lead_in"):
+        if not Span.has_extension(name):
+            Span.set_extension(name, getter=_span_from(f"{name}_range"))
     if not Span.has_extension("question"):
         Span.set_extension("question", getter=_question)
     if not Span.has_extension("statement"):

@@ -22,6 +22,7 @@ from .table import DocumentSummary, Extraction, TableWriter
 __all__ = ["Task", "Outcome", "BatchResult", "collect_inputs", "process", "run_batch"]
 
 GLOB_CHARACTERS = set("*?[")
+CHUNK_DOCUMENTS = 16  # documents per task handed to a worker
 
 
 @dataclass(frozen=True)
@@ -117,10 +118,9 @@ def process(task: Task) -> Outcome:
         source = read_source(task.path, max_pages=task.max_pages)
         nlp = load()
         nlp.max_length = max(nlp.max_length, len(source.text) + 1)
-        with nlp.memory_zone():  # the words this document adds to the vocabulary go with it
-            doc = nlp.make_doc(source.text)
-            doc._.source = source
-            extraction = extract(nlp(doc), task.doc_id)
+        doc = nlp.make_doc(source.text)
+        doc._.source = source
+        extraction = extract(nlp(doc), task.doc_id)
         return Outcome(task, extraction, warnings=source.warnings + extraction.warnings)
     except IngestError as error:
         return Outcome(task, error=str(error))
@@ -136,9 +136,17 @@ def process(task: Task) -> Outcome:
             signal.signal(signal.SIGALRM, previous)
 
 
+def process_chunk(tasks: list[Task]) -> list[Outcome]:
+    """A few documents per task handed to a worker, so that the pickling of tasks and results
+    is paid once per chunk rather than once per document."""
+    return [process(task) for task in tasks]
+
+
 def _outcomes(tasks: list[Task], jobs: int):
+    chunks = [tasks[i:i + CHUNK_DOCUMENTS] for i in range(0, len(tasks), CHUNK_DOCUMENTS)]
     if jobs <= 1 or len(tasks) <= 1:
-        yield from map(process, tasks)
+        for chunk in chunks:
+            yield from process_chunk(chunk)
         return
     import multiprocessing
 
@@ -146,9 +154,9 @@ def _outcomes(tasks: list[Task], jobs: int):
 
     load()  # forked workers inherit the loaded pipeline
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    chunksize = max(1, min(16, len(tasks) // (jobs * 8)))
     with context.Pool(jobs) as pool:
-        yield from pool.imap(process, tasks, chunksize=chunksize)
+        for outcomes in pool.imap(process_chunk, chunks):
+            yield from outcomes
 
 
 def run_batch(

@@ -157,7 +157,7 @@ class Countries(RuleComponent):
                         unknown.append(span)
                         continue
                     span._.mention_type = "code_list"
-                    span._.code_list = list_span
+                    span._.code_list_range = (list_span.start_char, list_span.end_char)
                     members.append(span)
         lists.sort(key=lambda span: span.start_char)
         return lists, members, unknown

@@ -56,9 +56,8 @@ class Items(RuleComponent):
         lists = list(doc.spans[CODE_LISTS])
         members: dict[tuple[int, int], list[Span]] = {}
         for country in doc.spans[COUNTRIES]:
-            code_list = country._.code_list
-            if code_list is not None:
-                members.setdefault((code_list.start_char, code_list.end_char), []).append(country)
+            if country._.code_list_range is not None:
+                members.setdefault(country._.code_list_range, []).append(country)
         item_spans = []
         for statement in doc.spans[STATEMENTS]:
             inside = [s for s in lists if statement.start_char <= s.start_char < statement.end_char]

@@ -149,7 +149,7 @@ class Sections(RuleComponent):
             if is_bullet:
                 span = _char_span(doc, block_start, block_end, "bullet")
                 if span is not None:
-                    span._.lead_in = lead_in
+                    span._.lead_in_range = (lead_in.start_char, lead_in.end_char) if lead_in else None
                     spans.append(span)
                 continue
             for sentence_start, sentence_end in self.sentences(text, block_start, block_end):

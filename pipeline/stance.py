@@ -157,12 +157,11 @@ class Stance(RuleComponent):
         by_list: dict[tuple[int, int], Target] = {}
         names = []
         for span in countries:
-            code_list = span._.code_list
-            if code_list is None:
+            key = span._.code_list_range
+            if key is None:
                 subject = self._next_word(text, span.end_char, statement.end_char) in self.speech_verbs
                 names.append(Target([span], span.start_char, span.end_char, "name", subject=subject))
                 continue
-            key = (code_list.start_char, code_list.end_char)
             if key not in by_list:
                 is_subject = lists[key]._.list_role == SUBJECT_LIST
                 by_list[key] = Target([], key[0], key[1], "list", subject=is_subject)
