@@ -40,7 +40,7 @@ class Items(RuleComponent):
         self.subject_nouns = set(words.get("subject_nouns", []))
         self.enumerators = _alternation(words.get("enumerators", []))
         self.connector = re.compile(
-            r"^\s*(?:" + "|".join(_phrase(w) for w in _longest_first(words.get("connectors", []))) + r")+\s*",
+            r"^\s*(?:(?:" + "|".join(_phrase(w) for w in _longest_first(words.get("connectors", []))) + r")\s*)+",
             re.I,
         )
         self.clause_subject = re.compile(
@@ -64,7 +64,7 @@ class Items(RuleComponent):
             previous_end = statement.start_char
             for index, code_list in enumerate(inside):
                 before = text[previous_end:code_list.start_char]
-                either = bool(self.alternative.search(text, statement.start_char, previous_end))
+                either = self._either(text, statement, previous_end if index else code_list.start_char)
                 role, label_start = self.classify(before, index == 0, statement.label_ == "bullet", either)
                 label = ""
                 if role == ITEM_LIST:
@@ -90,7 +90,8 @@ class Items(RuleComponent):
         if words and words[-1] in self.subject_nouns:
             return SUBJECT_LIST, 0
         if first:
-            return self._after_enumerator(before)
+            # a list in the first branch of 'either ... or ...' is that branch's statement list
+            return (STATEMENT_LIST, 0) if either else self._after_enumerator(before)
         connector = self.connector.match(before)
         if connector and before[: connector.end()].strip():
             rest = before[connector.end():]
@@ -103,6 +104,11 @@ class Items(RuleComponent):
             return role, start
         comma = before.rfind(",")
         return _item(before, comma + 1) if comma >= 0 else (STATEMENT_LIST, 0)
+
+    def _either(self, text: str, statement, position: int) -> bool:
+        """An 'either' before `position` that a later 'or' in the statement answers."""
+        opener = self.alternative.search(text, statement.start_char, position)
+        return bool(opener) and bool(re.search(r"\bor\b", text[opener.end():statement.end_char]))
 
     def _after_enumerator(self, before: str) -> tuple[str, int]:
         matches = list(self.enumerators.finditer(before))

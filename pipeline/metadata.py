@@ -68,7 +68,7 @@ class Metadata(RuleComponent):
         for rule in self.rules:
             rule_regex = rule.regex.replace("{NUMBER}", number)
             self.patterns.setdefault(rule.category, []).append(re.compile(rule_regex))
-        self.query_words = [w.lower() for w in self.lexicons.get("query_line_words", [])]
+        self.title_boilerplate = {w.lower() for w in self.lexicons.get("title_boilerplate", [])}
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc._.clean_text
@@ -127,7 +127,8 @@ class Metadata(RuleComponent):
             return ""
         line = text[query_line[0]:query_line[1]]
         after_colon = re.split(r"[:\u2013\u2014]\s+", line, maxsplit=1)
-        if len(after_colon) == 2 and not self._first("DATE", after_colon[1], 0, len(after_colon[1])):
+        boilerplate = collapse(after_colon[-1]).lower().strip(" .") in self.title_boilerplate
+        if len(after_colon) == 2 and not boilerplate and not self._first("DATE", after_colon[1], 0, len(after_colon[1])):
             start = query_line[0] + line.index(after_colon[1])
             _add(doc, spans, (start, query_line[1]), "TITLE")
             return collapse(after_colon[1])

@@ -33,14 +33,19 @@ STANCE_OF = {"NO_INFORMATION": "no_information", "NEGATED": "no"}
 OPPOSITE = {"yes": "no", "no": "yes", "no_information": "yes"}
 WORD = re.compile(r"[\w'.]+|[,;:]")
 SUBJECT_START = re.compile(r",|\band\b|\bor\b|\bwhile\b|\bwhilst\b|\bwhereas\b", re.I)
-COORDINATION = re.compile(r"^[\s,]*(?:(?:and|or|as well as)\s+)?(?:the\s+)?$", re.I)
+COORDINATION = re.compile(r"^[\s,]*(?:(?:and|or|as well as)\s+)?(?:(?:in|for)\s+)?(?:the\s+)?$", re.I)
 QUESTION_STOPWORDS = {"the", "and", "are", "any", "for", "how", "what", "which", "with", "this", "that",
                       "these", "those", "there", "their", "from", "into", "does", "did", "has", "have",
-                      "been", "can", "could", "was", "were", "states", "member", "other", "such", "its"}
+                      "been", "can", "could", "was", "were", "states", "member", "other", "such", "its",
+                      "take", "taken", "make", "made", "give", "given", "get", "put"}
+OBJECT_WINDOW = 4  # tokens after a negated predicate searched for its object
+PREDICATE_FILLERS = {"any", "particular", "specific", "such", "a", "an", "the", "to", "of", "on", "in", "for",
+                     "with", "by", "at", "from", "yet", "so", "far", "further", "more"}
 MIN_SHARED_PREFIX = 5  # a predicate and a question word agree on this many letters ("apply", "applied")
 COORDINATORS = {"and", "or", "the", "as", "well"}
 INTRODUCERS = ("following", "as follows")  # what a lead-in says its bullets are
 FRAME_WINDOW = 4  # words before a preposition searched for a frame ("examples can be found in")
+EXCEPTION_SUBJECT_WORDS = 4  # 'With the exception of two (Member) States (NO, SE)'
 
 
 @dataclass
@@ -76,6 +81,9 @@ class Stance(RuleComponent):
         cues = self.find_cues(doc)
         set_group(doc, CUES, [span for _, span in cues])
         bold = [(s.start_char, s.end_char) for s in doc.spans[BOLD]]
+        # Where the summary sets respondents' names in bold, a plain name after a preposition is
+        # a place ('minors in Greece joining relatives in Germany'); without bold, context decides.
+        bold_names = any(_overlaps(c, bold) for c in doc.spans[COUNTRIES] if c._.code_list_range is None)
         lists = {(s.start_char, s.end_char): s for s in doc.spans[CODE_LISTS]}
         body = doc._.body_text  # footnotes are blanked here: their countries are no statements
         countries = [c for c in doc.spans[COUNTRIES] if not body[c.start_char:c.end_char].isspace()]
@@ -92,7 +100,7 @@ class Stance(RuleComponent):
                 cursor += 1
             if not inside:
                 continue
-            targets = self.targets(text, statement, inside, lists, bold)
+            targets = self.targets(text, statement, inside, lists, bold, bold_names)
             statement_cues = [(r, s) for r, s in cues
                               if statement.start_char <= s.start_char and s.end_char <= statement.end_char]
             outside_items = [(r, s) for r, s in statement_cues
@@ -151,7 +159,7 @@ class Stance(RuleComponent):
 
     # -- targets --------------------------------------------------------------------------
 
-    def targets(self, text, statement, countries, lists, bold) -> list[Target]:
+    def targets(self, text, statement, countries, lists, bold, bold_names: bool) -> list[Target]:
         """Group codes by their list; keep names that speak as a State (not mere places)."""
         targets: list[Target] = []
         by_list: dict[tuple[int, int], Target] = {}
@@ -159,7 +167,9 @@ class Stance(RuleComponent):
         for span in countries:
             key = span._.code_list_range
             if key is None:
-                subject = self._next_word(text, span.end_char, statement.end_char) in self.speech_verbs
+                subject = (self._next_word(text, span.end_char, statement.end_char) in self.speech_verbs
+                           and self._previous_word(text, statement.start_char, span.start_char)
+                           not in self.place_prepositions)  # 'an NGO in the UK was mentioned
                 names.append(Target([span], span.start_char, span.end_char, "name", subject=subject))
                 continue
             if key not in by_list:
@@ -176,16 +186,17 @@ class Stance(RuleComponent):
         kept: dict[int, bool] = {}
         for name in names:
             if name.group not in kept:  # 'in Bulgaria and Latvia': a coordination is read as one
-                kept[name.group] = self.is_respondent(text, statement, name, bold, has_speaker)
+                kept[name.group] = self.is_respondent(text, statement, name, bold, has_speaker or bold_names)
             if kept[name.group]:
                 targets.append(name)
         return sorted(targets, key=lambda t: t.start)
 
-    def is_respondent(self, text: str, statement: Span, name: Target, bold, has_speaker: bool) -> bool:
+    def is_respondent(self, text: str, statement: Span, name: Target, bold, places_likely: bool) -> bool:
         """A name is a responding State unless it is a plain place after a preposition.
 
         After 'to' or 'from' it is a destination or origin; after 'in' it is a place only when
-        another State speaks in the sentence ('Poland explained that ... provided in the UK')."""
+        places are likely: another State speaks in the sentence ('Poland explained that ...
+        provided in the UK'), or the summary sets the names of respondents in bold."""
         if name.subject or any(start < name.end and name.start < end for start, end in bold):
             return True
         before = WORD.findall(text[statement.start_char:name.start])
@@ -200,7 +211,12 @@ class Stance(RuleComponent):
             return True
         if before[-1].lower() in self.motion_prepositions:
             return False
-        return not has_speaker
+        return not places_likely
+
+    @staticmethod
+    def _previous_word(text: str, start: int, end: int) -> str:
+        words = [w.lower() for w in WORD.findall(text[start:end]) if w.lower() != "the"]
+        return words[-1] if words else ""
 
     @staticmethod
     def _next_word(text: str, start: int, end: int) -> str:
@@ -304,7 +320,8 @@ class Stance(RuleComponent):
             rule = self.rules[index]
             if rule.applies_to not in ("all", kind + "s"):
                 continue
-            if rule.category == "NEGATED_PREDICATE" and _asked_about(span[-1].lower_, question_words):
+            if rule.category == "NEGATED_PREDICATE" and any(
+                    _asked_about(word, question_words) for word in _predicate_words(span)):
                 applicable.append((replace(rule, category="NEGATED"), span))
             elif rule.category in STANCE_OF:
                 applicable.append((rule, span))
@@ -332,7 +349,11 @@ class Stance(RuleComponent):
             for other in sorted(targets, key=lambda t: t.start):
                 if other.start < end:
                     continue
-                if not COORDINATION.match(text[end:other.start]):
+                between = text[end:other.start]
+                # the first may be a list after its subject: 'With the exception of two States (NO, SE)'
+                opens_with_subject = end == cue.end_char and other.kind == "list" and other.subject \
+                    and len(WORD.findall(between)) <= EXCEPTION_SUBJECT_WORDS and not re.search(r"[,;:]", between)
+                if not (COORDINATION.match(between) or opens_with_subject):
                     break
                 end = other.end
                 if other is target:
@@ -360,10 +381,24 @@ class Stance(RuleComponent):
         return self._polarity(scoped, "list")
 
 
+def _overlaps(span: Span, ranges: list[tuple[int, int]]) -> bool:
+    return any(start < span.end_char and span.start_char < end for start, end in ranges)
+
+
 def _gap_words(text: str) -> list[str]:
     """The words between a cue and its target that count towards `max_scope`."""
     return [w.lower() for w in WORD.findall(text)
             if w[0].isalpha() and not w[0].isupper() and w.lower() not in COORDINATORS]
+
+
+def _predicate_words(cue: Span) -> list[str]:
+    """The negated predicate and the first content word after it ('encountered', 'obstacles')."""
+    words = [cue[-1].lower_]
+    for token in cue.doc[cue.end:cue.end + OBJECT_WINDOW]:
+        if token.is_alpha and token.lower_ not in PREDICATE_FILLERS:
+            words.append(token.lower_)
+            break
+    return words
 
 
 def _asked_about(predicate: str, question_words: set[str]) -> bool:

@@ -19,6 +19,7 @@ def header(first_line: str, intro: str, footnote: str = "") -> str:
         ("EMN Ad-Hoc Query N\u00b0 77 launched on 12/05/2020", "77", "2020-05-12"),
         ("Summary of AHQ 305 of 14th September 2021", "305", "2021-09-14"),
         ("Summary of EMN Ad Hoc Query 12 (April 18, 2016)", "12", "2016-04-18"),
+        ("EMN Ad-Hoc Query No. 512 \u2013 Summary of responses (5 May 2021)", "512", "2021-05-05"),
     ],
 )
 def test_query_number_and_date(process, first_line, query_id, query_date):
