@@ -88,8 +88,8 @@ class Checks(RuleComponent):
         self.conflicts(doc, rows, findings)
         findings.sort(key=lambda f: (f.start_char, f.kind, f.detail))
         doc._.findings = findings
-        set_group(doc, CHECKS, [doc.char_span(f.start_char, f.end_char, label=f.kind, alignment_mode="expand")
-                                for f in findings])
+        spans = (doc.char_span(f.start_char, f.end_char, label=f.kind, alignment_mode="expand") for f in findings)
+        set_group(doc, CHECKS, [span for span in spans if span is not None])  # an empty body has no span
         return doc
 
     def list_counts(self, doc: Doc, findings) -> None:

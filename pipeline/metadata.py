@@ -128,7 +128,8 @@ class Metadata(RuleComponent):
         line = text[query_line[0]:query_line[1]]
         after_colon = re.split(r"[:\u2013\u2014]\s+", line, maxsplit=1)
         boilerplate = collapse(after_colon[-1]).lower().strip(" .") in self.title_boilerplate
-        if len(after_colon) == 2 and not boilerplate and not self._first("DATE", after_colon[1], 0, len(after_colon[1])):
+        dated = self._first("DATE", after_colon[-1], 0, len(after_colon[-1]))
+        if len(after_colon) == 2 and not boilerplate and not dated:
             start = query_line[0] + line.index(after_colon[1])
             _add(doc, spans, (start, query_line[1]), "TITLE")
             return collapse(after_colon[1])

@@ -35,7 +35,7 @@ CATEGORIES = {BLANK, KEEP_GROUP, BOLD_GROUP, FOOTNOTE}
 
 
 class MarkupTokenizer(Tokenizer):
-    """The English tokenizer plus prefix/suffix rules kept as data in `models/tokenizer`.
+    """The English tokenizer plus prefix, suffix and infix rules kept as data in `models/tokenizer`.
 
     It serialises only those extra rules, so the saved pipeline stays readable text."""
 
@@ -46,21 +46,25 @@ class MarkupTokenizer(Tokenizer):
 
     def from_disk(self, path, **kwargs) -> MarkupTokenizer:
         if Path(path).exists():
-            configure_tokenizer(self, read_rules(Path(path), PatternRule))
+            rules = read_rules(Path(path), PatternRule)
+            if [r.to_dict() for r in rules] != [r.to_dict() for r in self.extra_rules]:
+                for name, value in affix_functions(rules).items():
+                    setattr(self, name, value)  # each assignment reloads the special cases
+                self.extra_rules = rules
         return self
 
 
-def configure_tokenizer(tokenizer: MarkupTokenizer, rules: list[PatternRule]) -> None:
+def affix_functions(rules: list[PatternRule]) -> dict:
+    """The English prefix, suffix and infix functions with the extra rules added."""
     from spacy.lang.en import English
 
     defaults = English.Defaults
-    prefixes = list(defaults.prefixes) + [r.regex for r in rules if r.category == "PREFIX"]
-    suffixes = list(defaults.suffixes) + [r.regex for r in rules if r.category == "SUFFIX"]
-    infixes = list(defaults.infixes) + [r.regex for r in rules if r.category == "INFIX"]
-    tokenizer.prefix_search = compile_prefix_regex(prefixes).search
-    tokenizer.suffix_search = compile_suffix_regex(suffixes).search
-    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
-    tokenizer.extra_rules = rules
+    extra = {kind: [r.regex for r in rules if r.category == kind] for kind in ("PREFIX", "SUFFIX", "INFIX")}
+    return {
+        "prefix_search": compile_prefix_regex(list(defaults.prefixes) + extra["PREFIX"]).search,
+        "suffix_search": compile_suffix_regex(list(defaults.suffixes) + extra["SUFFIX"]).search,
+        "infix_finditer": compile_infix_regex(list(defaults.infixes) + extra["INFIX"]).finditer,
+    }
 
 
 @registry.tokenizers("emn.tokenizer.v1")
@@ -71,14 +75,15 @@ def make_tokenizer():
         from spacy.lang.en import English
 
         defaults = English.Defaults
+        rules = read_rules(default_rules_path("tokenizer"), PatternRule)
         tokenizer = MarkupTokenizer(
             nlp.vocab,
             rules=defaults.tokenizer_exceptions,
-            infix_finditer=None,
             token_match=defaults.token_match,
             url_match=defaults.url_match,
+            **affix_functions(rules),
         )
-        configure_tokenizer(tokenizer, read_rules(default_rules_path("tokenizer"), PatternRule))
+        tokenizer.extra_rules = rules
         return tokenizer
 
     return create
@@ -115,7 +120,11 @@ class Normalizer(RuleComponent):
         self._compiled = [(rule.category, rule.compiled()) for rule in self.rules]
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc._.raw_text = doc.text
+        source = doc._.source
+        # doc.text joins every token again on each call; a Doc made from its Source has the same text
+        made_from_source = source is not None and len(doc) > 0 and (
+            doc[-1].idx + len(doc[-1].text_with_ws) == len(source.text))
+        text = doc._.raw_text = source.text if made_from_source else doc.text
         blanks: list[tuple[int, int]] = []
         bold: list[tuple[int, int]] = []
         footnotes: list[tuple[int, int]] = []
@@ -130,7 +139,6 @@ class Normalizer(RuleComponent):
                     blanks += [(match.start(), inner_start), (inner_end, match.end())]
                     if category == BOLD_GROUP:
                         bold.append((inner_start, inner_end))
-        source = doc._.source
         if source is not None:
             bold.extend(source.bold)
         doc._.markup_ranges = _merged(blanks)
