@@ -81,11 +81,6 @@ class CountryTable:
             return written
         return None
 
-    def name_of(self, code: str) -> str:
-        """A readable name for a code (for reports)."""
-        country = pycountry.countries.get(alpha_2=self.code_to_iso.get(code, code))
-        return getattr(country, "common_name", None) or (country.name if country else code)
-
 
 class Countries(RuleComponent):
     """Finds code lists, the codes in them, and country names; unknown codes kept aside."""

@@ -27,7 +27,6 @@ __all__ = [
     "read_rules",
     "write_rules",
     "default_rules_path",
-    "lexicon",
     "across_lines",
 ]
 
@@ -144,14 +143,6 @@ def write_rules(path: Path, rules: list[Rule], kind: str | None = None) -> None:
     kind = kind or (type(rules[0]).KIND if rules else "rules")
     lines = ",\n".join("    " + json.dumps(r.to_dict(), ensure_ascii=False) for r in rules)
     Path(path).write_text(f'{{"{kind}": [\n{lines}\n]}}\n', encoding="utf-8")
-
-
-def lexicon(rules: list[Rule], name: str) -> list[str]:
-    """The terms of the named lexicon among `rules`."""
-    for rule in rules:
-        if isinstance(rule, LexiconRule) and rule.name == name:
-            return list(rule.terms or [])
-    raise RuleError(f"no lexicon named {name!r}")
 
 
 LINE_BREAK = {"IS_SPACE": True, "OP": "*"}

@@ -1,7 +1,7 @@
 """Table: a processed Doc becomes rows of the four tables ANNOTATION.md defines.
 
 Rows are plain tuples in the column order named here, so a batch can stream them to disk as
-each document finishes; `frame` turns a table's rows into one DataFrame where one is needed.
+each document finishes; `read_table` reads a written table back as one DataFrame.
 Every row keeps its provenance: character offsets into the document's text and the page.
 """
 
@@ -31,7 +31,6 @@ __all__ = [
     "DocumentSummary",
     "Extraction",
     "extract",
-    "frame",
     "TableWriter",
     "read_table",
 ]
@@ -127,15 +126,6 @@ def extract(doc: Doc, doc_id: str) -> Extraction:
 def _page(page_at, offset: int):
     page = page_at(offset)
     return "" if page is None else page
-
-
-def frame(table: str, rows: list[tuple]):
-    """One DataFrame of a table's rows, with the table's columns."""
-    import pandas as pd
-
-    columns = TABLES[table]
-    return pd.DataFrame({name: [row[i] for row in rows] for i, name in enumerate(columns)},
-                        columns=list(columns))
 
 
 INT_COLUMNS = {"start_char", "end_char", "page", "n_respondents_stated", "n_respondents_listed"}
