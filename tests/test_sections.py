@@ -18,6 +18,7 @@ def questions(doc):
         ("**2.3. Is consent required?**", ("2.3", "Is consent required?")),
         ("Q3. Are there examples?", ("Q3", "Are there examples?")),
         ("Question 4: Are there examples?", ("4", "Are there examples?")),
+        ("## 3.2. Are there examples?", ("3.2", "Are there examples?")),
         ("5.1. Please describe the procedure in place.", ("5.1", "Please describe the procedure in place.")),
         ("3.4. Do States cooperate? If so, are there good examples?",
          ("3.4", "Do States cooperate? If so, are there good examples?")),
@@ -42,7 +43,7 @@ def test_section_titles_are_not_questions_but_end_bodies(process):
     assert [s.text for s in doc.spans[STATEMENTS]] == ["Yes (AT)."]
 
 
-@pytest.mark.parametrize("glyph", ["- \u2605", "\u2022", "\u25aa", "\u2013", "-", "\uf0b7", "a)", "(ii)", "o"])
+@pytest.mark.parametrize("glyph", ["- \u2605", "\u2022", "\u25aa", "\u2013", "-", "\uf0b7", "a)", "(ii)", "o", "+"])
 def test_bullets_with_any_glyph_and_their_lead_in(process, glyph):
     doc = process(f"3.1. Which tools?\n\nStates use tools such as:\n\n"
                   f"{glyph} Facebook (BE, CZ);\n{glyph} Twitter (HU).\n")
