@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, fields
 from importlib.resources import files
 from pathlib import Path
@@ -199,17 +200,22 @@ class RuleMatcher:
             self.groups.append((matcher, max(_longest(pattern) for _, pattern in patterns)))
             self.anchors.add(str(group), [nlp.make_doc(word) for word in sorted(anchor_words)])
 
-    def __call__(self, doc: Doc, text: str | None = None) -> list[tuple[int, Span]]:
+    def __call__(self, doc: Doc, text: str | None = None,
+                 within: list[tuple[int, int]] | None = None) -> list[tuple[int, Span]]:
+        """All matches, or those inside the sorted token ranges `within`."""
         found: list[tuple[int, Span]] = []
         strings = doc.vocab.strings
+        inside = _membership(within)
         for match_id, start, end in self.phrases(doc):
-            found.append((int(strings[match_id]), doc[start:end]))
+            if inside(start):
+                found.append((int(strings[match_id]), doc[start:end]))
         positions: dict[int, list[int]] = {}
         for match_id, start, _end in self.anchors(doc):
-            positions.setdefault(int(strings[match_id]), []).append(start)
+            if inside(start):
+                positions.setdefault(int(strings[match_id]), []).append(start)
         for group, starts in positions.items():
             matcher, window = self.groups[group]
-            for low, high in _windows(sorted(starts), window, len(doc)):
+            for low, high in _windows(sorted(starts), window, len(doc), within):
                 for match_id, start, end in matcher(doc[low:high]):
                     found.append((int(strings[match_id]), doc[low + start:low + end]))
         if self.regexes:
@@ -224,11 +230,29 @@ class RuleMatcher:
         return found
 
 
-def _windows(starts: list[int], window: int, length: int) -> list[tuple[int, int]]:
-    """Token ranges around each anchor, merged where they overlap."""
+def _membership(within: list[tuple[int, int]] | None):
+    """A test for 'token index lies in one of the sorted ranges' (always true without ranges)."""
+    if within is None:
+        return lambda index: True
+    starts = [start for start, _ in within]
+
+    def inside(index: int) -> bool:
+        position = bisect_right(starts, index) - 1
+        return position >= 0 and index < within[position][1]
+
+    return inside
+
+
+def _windows(starts: list[int], window: int, length: int,
+             within: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Token ranges around each anchor (kept inside the anchor's own range), merged."""
+    bounds = [start for start, _ in within] if within else []
     merged: list[list[int]] = []
     for start in starts:
         low, high = max(0, start - window), min(length, start + window + 1)
+        if within:
+            own = within[bisect_right(bounds, start) - 1]
+            low, high = max(low, own[0]), min(high, own[1])
         if merged and low <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], high)
         else:

@@ -11,12 +11,13 @@ for the State itself, and an exception takes the opposite of the clause it is ex
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ._extensions import install_extensions, set_group
+from ._extensions import install_extensions, question_id, set_group
 from .countries import CODE_LISTS, COUNTRIES
 from .items import ITEMS, SUBJECT_LIST
 from .normalize import BOLD
@@ -78,8 +79,10 @@ class Stance(RuleComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc._.clean_text
-        cues = self.find_cues(doc)
+        cues = self.find_cues(doc, self._statements_with_countries(doc))
+        cue_starts = [span.start_char for _, span in cues]
         set_group(doc, CUES, [span for _, span in cues])
+        self._question_cache: dict[str, set[str]] = {}
         bold = [(s.start_char, s.end_char) for s in doc.spans[BOLD]]
         # Where the summary sets respondents' names in bold, a plain name after a preposition is
         # a place ('minors in Greece joining relatives in Germany'); without bold, context decides.
@@ -101,8 +104,9 @@ class Stance(RuleComponent):
             if not inside:
                 continue
             targets = self.targets(text, statement, inside, lists, bold, bold_names)
-            statement_cues = [(r, s) for r, s in cues
-                              if statement.start_char <= s.start_char and s.end_char <= statement.end_char]
+            first = bisect_left(cue_starts, statement.start_char)
+            last = bisect_left(cue_starts, statement.end_char)
+            statement_cues = [(r, s) for r, s in cues[first:last] if s.end_char <= statement.end_char]
             outside_items = [(r, s) for r, s in statement_cues
                         if not any(start <= s.start_char < end for start, end in items)]
             for target in targets:
@@ -123,12 +127,25 @@ class Stance(RuleComponent):
 
     # -- cues -----------------------------------------------------------------------------
 
-    def find_cues(self, doc: Doc) -> list[tuple]:
-        """Cue matches outside code lists ("NO" is Norway), longest where they overlap, minus
-        those a PSEUDO cue covers."""
-        lists = [(s.start, s.end) for s in doc.spans[CODE_LISTS]]
-        found = [(r, s) for r, s in self.matcher(doc)
-                 if not any(start < s.end and s.start < end for start, end in lists)]
+    def _statements_with_countries(self, doc: Doc) -> list[tuple[int, int]]:
+        """Token ranges of the statements that hold a country, and of their lead-ins: the only
+        places a cue can decide anything."""
+        countries = [c.start for c in doc.spans[COUNTRIES]]
+        ranges = []
+        for statement in doc.spans[STATEMENTS]:
+            index = bisect_left(countries, statement.start)
+            if index < len(countries) and countries[index] < statement.end:
+                ranges.append((statement.start, statement.end))
+                lead_in = statement._.lead_in if statement.label_ == "bullet" else None
+                if lead_in is not None:
+                    ranges.append((lead_in.start, lead_in.end))
+        return sorted(set(ranges))
+
+    def find_cues(self, doc: Doc, within: list[tuple[int, int]] | None = None) -> list[tuple]:
+        """Cue matches outside code lists ("NO" is Norway), minus those a PSEUDO cue covers."""
+        in_lists = {i for s in doc.spans[CODE_LISTS] for i in range(s.start, s.end)}
+        found = [(r, s) for r, s in self.matcher(doc, within=within)
+                 if not in_lists.intersection(range(s.start, s.end))]
         pseudo = [(r, s) for r, s in found if self.rules[r].category == "PSEUDO"]
         kept = []
         for index, span in found:
@@ -331,12 +348,14 @@ class Stance(RuleComponent):
                     return stance, span.text
         return "yes", ""
 
-    @staticmethod
-    def _question_words(statement: Span) -> set[str]:
-        question = statement._.question
-        if question is None:
-            return set()
-        return {w for w in re.findall(r"[a-z]{3,}", question.text.lower()) if w not in QUESTION_STOPWORDS}
+    def _question_words(self, statement: Span) -> set[str]:
+        """The content words of the question a statement answers (once per question)."""
+        label = question_id(statement.doc, statement.start_char, statement.end_char)
+        if label not in self._question_cache:
+            question = statement._.question
+            words = re.findall(r"[a-z]{3,}", question.text.lower()) if question is not None else []
+            self._question_cache[label] = {w for w in words if w not in QUESTION_STOPWORDS}
+        return self._question_cache[label]
 
     def _exception(self, text, target, targets, cues, left, right) -> tuple[int, int] | None:
         """The (cue start, phrase end) of an exception phrase that holds the target, if any."""
