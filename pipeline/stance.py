@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -59,7 +59,6 @@ class Target:
     kind: str  # "list" or "name"
     subject: bool = False
     group: int = -1  # names coordinated with each other share a group ('Czechia, Estonia and Latvia')
-    cues: list[str] = field(default_factory=list)
 
 
 class Stance(RuleComponent):
@@ -142,7 +141,7 @@ class Stance(RuleComponent):
         return sorted(set(ranges))
 
     def find_cues(self, doc: Doc, within: list[tuple[int, int]] | None = None) -> list[tuple]:
-        """Cue matches outside code lists ("NO" is Norway), minus those a PSEUDO cue covers."""
+        """Cue matches outside code lists ("NO" is Norway), minus those a PSEUDO cue overlaps."""
         in_lists = {i for s in doc.spans[CODE_LISTS] for i in range(s.start, s.end)}
         found = [(r, s) for r, s in self.matcher(doc, within=within)
                  if not in_lists.intersection(range(s.start, s.end))]
@@ -160,15 +159,11 @@ class Stance(RuleComponent):
             if covered:
                 continue
             kept.append((index, Span(doc, span.start, span.end, label=rule.category)))
-        result = kept
         # "either because" outranks "either": a TERMINATE cue hides an ALTERNATIVE under it.
-        terminators = [s for i, s in result if s.label_ == "TERMINATE"]
-        result = [
-            (i, s) for i, s in result
-            if not (s.label_ == "ALTERNATIVE"
-                    and any(t.start <= s.start < t.end for t in terminators))
-        ]
-        return sorted(result, key=lambda pair: pair[1].start_char)
+        terminators = [s for _, s in kept if s.label_ == "TERMINATE"]
+        kept = [(i, s) for i, s in kept
+                if not (s.label_ == "ALTERNATIVE" and any(t.start <= s.start < t.end for t in terminators))]
+        return sorted(kept, key=lambda pair: pair[1].start_char)
 
     @staticmethod
     def _applies(pseudo_scope: str, rule) -> bool:
