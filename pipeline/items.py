@@ -39,6 +39,8 @@ class Items(RuleComponent):
         words = self.lexicons
         self.subject_nouns = set(words.get("subject_nouns", []))
         self.enumerators = _alternation(words.get("enumerators", []))
+        self.weak_enumerators = _alternation(words.get("weak_enumerators", []))
+        self.item_openers = {w.lower() for w in words.get("item_openers", [])}
         self.connector = re.compile(
             r"^\s*(?:(?:" + "|".join(_phrase(w) for w in _longest_first(words.get("connectors", []))) + r")\s*)+",
             re.I,
@@ -83,20 +85,22 @@ class Items(RuleComponent):
         return doc
 
     def classify(self, before: str, first: bool, in_bullet: bool, either: bool) -> tuple[str, int]:
-        """(role, where the item label starts in `before`) for one code list."""
+        """(role, where the item label starts in `before`) for one code list; `either` tells
+        that an 'either' which a later 'or' answers stands before the list."""
         if first and in_bullet:
             return _item(before, 0)  # a bullet's text before its list, whatever it ends with
         words = re.findall(r"[\w/]+", before.lower())
         if words and words[-1] in self.subject_nouns:
             return SUBJECT_LIST, 0
         if first:
-            # a list in the first branch of 'either ... or ...' is that branch's statement list
+            # the first branch of 'either ... or ...' holds the statement's own list
             return (STATEMENT_LIST, 0) if either else self._after_enumerator(before)
         connector = self.connector.match(before)
         if connector and before[: connector.end()].strip():
-            rest = before[connector.end():]
             joined_by_or = re.search(r"\bor\b", before[: connector.end()], re.IGNORECASE)
-            if (either and joined_by_or) or self.clause_subject.match(rest):
+            if either and joined_by_or:
+                return self._branch(before, connector.end())
+            if self.clause_subject.match(before[connector.end():]):
                 return STATEMENT_LIST, 0
             return _item(before, connector.end())
         role, start = self._after_enumerator(before)
@@ -105,14 +109,26 @@ class Items(RuleComponent):
         comma = before.rfind(",")
         return _item(before, comma + 1) if comma >= 0 else (STATEMENT_LIST, 0)
 
+    def _branch(self, before: str, start: int) -> tuple[str, int]:
+        """The 'or' branch of 'either ... or ...': a phrase ('or through surveys (DE)') is the
+        list's item; a clause of its own ('or they have no information (HR)') has a statement
+        list."""
+        first_word = re.match(r"\s*([\w']+)", before[start:])
+        if first_word is not None and first_word.group(1).lower() in self.item_openers:
+            return _item(before, start)
+        return STATEMENT_LIST, 0
+
     def _either(self, text: str, statement, position: int) -> bool:
         """An 'either' before `position` that a later 'or' in the statement answers."""
         opener = self.alternative.search(text, statement.start_char, position)
         return bool(opener) and bool(re.search(r"\bor\b", text[opener.end():statement.end_char]))
 
     def _after_enumerator(self, before: str) -> tuple[str, int]:
-        matches = list(self.enumerators.finditer(before))
-        return _item(before, matches[-1].end()) if matches else (STATEMENT_LIST, 0)
+        for enumerators in (self.enumerators, self.weak_enumerators):
+            matches = list(enumerators.finditer(before))
+            if matches:
+                return _item(before, matches[-1].end())
+        return STATEMENT_LIST, 0
 
 
 def _item(before: str, start: int) -> tuple[str, int]:

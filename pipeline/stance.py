@@ -46,6 +46,7 @@ MIN_SHARED_PREFIX = 5  # a predicate and a question word agree on this many lett
 COORDINATORS = {"and", "or", "the", "as", "well"}
 INTRODUCERS = ("following", "as follows")  # what a lead-in says its bullets are
 FRAME_WINDOW = 4  # words before a preposition searched for a frame ("examples can be found in")
+EXCEPTION_RELATIVE = re.compile(r"\s*,?\s*(?:where|which|who|whose|when)\b[^,;]*,", re.IGNORECASE)
 EXCEPTION_SUBJECT_WORDS = 4  # 'With the exception of two (Member) States (NO, SE)'
 
 
@@ -244,10 +245,10 @@ class Stance(RuleComponent):
         left_hard, right_hard = self._hard_segment(statement, target, cues)
         exception = self._exception(text, target, targets, cues, left_hard, right_hard)
         if exception is not None:
+            left, right = self._excepted_clause(text, statement, cues, exception, left_hard, right_hard)
             start, end = exception
             polarity, cue = self._polarity(
-                [(r, s) for r, s in cues
-                 if left_hard <= s.start_char < right_hard and not start <= s.start_char < end],
+                [(r, s) for r, s in cues if left <= s.start_char < right and not start <= s.start_char < end],
                 "list",
             )
             return OPPOSITE[polarity], cue
@@ -351,6 +352,19 @@ class Stance(RuleComponent):
             words = re.findall(r"[a-z]{3,}", question.text.lower()) if question is not None else []
             self._question_cache[label] = {w for w in words if w not in QUESTION_STOPWORDS}
         return self._question_cache[label]
+
+    def _excepted_clause(self, text, statement, cues, exception, left, right) -> tuple[int, int]:
+        """The clause the exception is taken from. A fronted exception ('With the exception of
+        the Netherlands, where the police may ..., these States do not ...') is taken from the
+        clause after it, past a relative clause hung on the excepted names."""
+        start, end = exception
+        if text[statement.start_char:start].strip():
+            return left, right  # 'All respondents except Ireland have a procedure'
+        relative = EXCEPTION_RELATIVE.match(text, end, statement.end_char)
+        main = relative.end() if relative else end
+        boundaries = [s.start_char for r, s in cues
+                      if self.rules[r].category == "TERMINATE" and s.start_char >= main]
+        return main, min(boundaries + [statement.end_char])
 
     def _exception(self, text, target, targets, cues, left, right) -> tuple[int, int] | None:
         """The (cue start, phrase end) of an exception phrase that holds the target, if any."""
