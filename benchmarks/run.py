@@ -10,6 +10,8 @@ own process so that start-up and imports are counted on both sides:
 - peak memory for 1,000 documents against 10;
 - `emn --help` start-up time.
 
+Timed measurements run three times, alternating, and keep their fastest run.
+
 Usage: python benchmarks/run.py [--docs 1000] [--pdfs 100] [--keep]
 """
 
@@ -30,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted([ROOT / "samples" / "emn-ahq-1055-summary.txt", *(ROOT / "tests" / "data").rglob("*-summary.txt")])
 CODES = ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "EL", "HU", "IE", "IT", "LV",
          "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "UK", "NO"]
+REPEATS = 3  # runs of each timed measurement; the fastest counts
 TARGETS = {  # what the issue asks for
     "text route / tokenizer": ("<=", 2.0),
     "PDF route / pdfplumber": ("<=", 1.15),
@@ -128,6 +131,18 @@ def emn_run(inputs: str, out: Path, jobs: int) -> dict:
     return measure(EMN, "run", inputs, "--out", str(out), "--jobs", str(jobs), "--quiet")
 
 
+def fastest(*runs) -> list[dict]:
+    """Each measurement repeated, alternating with the others, keeping its fastest run: on a
+    shared machine a single run can be a fifth slower than the next."""
+    best: list[dict | None] = [None] * len(runs)
+    for _ in range(REPEATS):
+        for index, run in enumerate(runs):
+            result = run()
+            if best[index] is None or result["seconds"] < best[index]["seconds"]:
+                best[index] = result
+    return best
+
+
 def startup_seconds(repeats: int = 5) -> float:
     best = float("inf")
     for _ in range(repeats):
@@ -151,12 +166,13 @@ def main() -> int:
         shutil.copy(path, small / path.name)
     out = Path(tempfile.mkdtemp(prefix="emn-bench-out-"))
 
-    tokenizer = measure(TOKENIZER, str(texts))
-    text_one = emn_run(str(texts), out / "one", 1)
-    text_two = emn_run(str(texts), out / "two", 2)
+    tokenizer, text_one, text_two = fastest(
+        lambda: measure(TOKENIZER, str(texts)),
+        lambda: emn_run(str(texts), out / "one", 1),
+        lambda: emn_run(str(texts), out / "two", 2),
+    )
     ten = emn_run(str(small), out / "ten", 1)
-    plumber = measure(PDFPLUMBER, str(pdfs))
-    pdf_route = emn_run(str(pdfs), out / "pdf", 1)
+    plumber, pdf_route = fastest(lambda: measure(PDFPLUMBER, str(pdfs)), lambda: emn_run(str(pdfs), out / "pdf", 1))
     help_seconds = startup_seconds()
 
     results = {
