@@ -23,6 +23,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pdfplumber
+from pdfminer.layout import LTChar, LTContainer
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
@@ -177,32 +178,54 @@ def page_words(page, bold_fonts: dict[str, bool]) -> tuple[list[Word], int]:
     parts: list[str] = []
     font, size, bold = None, 0.0, False
     x0 = x1 = top = bottom = gap = back = 0.0
-    for char in page.chars:
-        text = char["text"]
-        if text in SPACES or not char["upright"]:
+    for text, upright, left, right, char_top, char_bottom, char_font, char_size in layout_chars(page):
+        if text in SPACES or not upright:
             sideways += text not in SPACES
             if parts:
                 words.append(make_word(parts, x0, x1, top, bottom, size, bold))
                 parts = []
             continue
-        left = char["x0"]
-        if (parts and char["fontname"] == font and char["size"] == size
-                and back < left - x1 < gap and abs(char["top"] - top) < 0.5):
+        if (parts and char_font == font and char_size == size
+                and back < left - x1 < gap and abs(char_top - top) < 0.5):
             parts.append(text)
-            x1 = char["x1"]
+            x1 = right
             continue
         if parts:
             words.append(make_word(parts, x0, x1, top, bottom, size, bold))
-        font, size = char["fontname"], char["size"]
+        font, size = char_font, char_size
         gap, back = GLUE_GAP * size, -0.5 * size
         bold = bold_fonts.get(font)
         if bold is None:
             bold = bold_fonts[font] = BOLD_FONT.search(font.split("+", 1)[-1]) is not None
         parts = [text]
-        x0, x1, top, bottom = left, char["x1"], char["top"], char["bottom"]
+        x0, x1, top, bottom = left, right, char_top, char_bottom
     if parts:
         words.append(make_word(parts, x0, x1, top, bottom, size, bold))
     return words, sideways
+
+
+def layout_chars(page):
+    """(text, upright, x0, x1, top, bottom, fontname, size) of each character, in stream order.
+
+    Read straight from the page's pdfminer layout with the coordinates pdfplumber gives its
+    `page.chars`, but without building a dictionary of every attribute of every character,
+    which is most of the cost of `page.chars` (and of `extract_text`)."""
+    height = page.height
+    mb_x0, mb_top = page.mediabox[:2]
+    stack = [iter(page.layout)]
+    while stack:
+        for obj in stack[-1]:
+            if isinstance(obj, LTChar):
+                font = obj.fontname
+                if isinstance(font, bytes):
+                    font = font.decode("latin-1")
+                yield (obj.get_text(), obj.upright, obj.x0 + mb_x0, obj.x1 + mb_x0,
+                       height - obj.y1 + mb_top, height - obj.y0 + mb_top, font, obj.size)
+            elif isinstance(obj, LTContainer):
+                stack.append(iter(obj))
+                break
+        else:
+            stack.pop()
 
 
 def make_word(parts: list[str], x0: float, x1: float, top: float, bottom: float,
