@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Box", "IngestError", "Source", "SUPPORTED_SUFFIXES", "read_source"]
+__all__ = ["Box", "IngestError", "Source", "SUPPORTED_SUFFIXES", "content_kind", "merge_ranges", "read_source"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 CHARS_PER_PAGE = 5000  # --max-pages also bounds text input: a dense page holds about this much
@@ -102,3 +102,39 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
             raise IngestError(f"not UTF-8 text (invalid byte at offset {error.start})") from None
         warnings.append(f"not UTF-8 (invalid byte at offset {error.start}); read as Windows-1252")
     return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
+
+
+def content_kind(data: bytes) -> str:
+    """What a file's bytes look like, for messages about files whose extension lies."""
+    head = data[:2048]
+    if b"%PDF-" in data[:1024]:
+        return "a PDF"
+    if head.startswith(b"PK\x03\x04"):
+        if b"word/" in data:
+            return "a Word document (DOCX)"
+        if b"xl/" in data:
+            return "an Excel workbook"
+        return "a ZIP archive"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old Office file (DOC/XLS)"
+    if head.startswith(b"{\\rtf"):
+        return "an RTF document"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")):
+        return "an image"
+    if head.lstrip().lower().startswith((b"<!doctype html", b"<html")):
+        return "an HTML page"
+    controls = sum(byte < 9 or 13 < byte < 32 for byte in head)
+    return "binary data" if b"\x00" in head or controls > len(head) // 10 else "text"
+
+
+def merge_ranges(ranges: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Join bold ranges separated only by spaces or a line break (one bold run in markup)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if merged:
+            gap = text[merged[-1][1]:start]
+            if start <= merged[-1][1] or (gap.isspace() and "\n\n" not in gap):
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+                continue
+        merged.append((start, end))
+    return merged

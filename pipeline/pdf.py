@@ -27,9 +27,9 @@ from pdfminer.layout import LTChar, LTContainer
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
-from .ingest import Box, IngestError, Source
+from .ingest import Box, IngestError, Source, content_kind, merge_ranges
 
-__all__ = ["content_kind", "read_pdf"]
+__all__ = ["read_pdf"]
 
 # Tolerances, in units of the font size unless named otherwise.
 GLUE_GAP = 0.15  # a gap below this joins two word pieces without a space ("(" + "BE,")
@@ -117,29 +117,6 @@ class PageLines:
 
 
 # --- opening --------------------------------------------------------------------------------
-
-def content_kind(data: bytes) -> str:
-    """What a file's bytes look like, for messages about files whose extension lies."""
-    head = data[:2048]
-    if b"%PDF-" in data[:1024]:
-        return "a PDF"
-    if head.startswith(b"PK\x03\x04"):
-        if b"word/" in data:
-            return "a Word document (DOCX)"
-        if b"xl/" in data:
-            return "an Excel workbook"
-        return "a ZIP archive"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "an old Office file (DOC/XLS)"
-    if head.startswith(b"{\\rtf"):
-        return "an RTF document"
-    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")):
-        return "an image"
-    if head.lstrip().lower().startswith((b"<!doctype html", b"<html")):
-        return "an HTML page"
-    controls = sum(byte < 9 or 13 < byte < 32 for byte in head)
-    return "binary data" if b"\x00" in head or controls > len(head) // 10 else "text"
-
 
 def open_pdf(data: bytes) -> pdfplumber.PDF:
     """Open from bytes; refuse what is not a whole, readable, unencrypted PDF."""
@@ -577,19 +554,6 @@ def hyphen_join(word: str, following: str) -> str | None:
     if following[0].islower():
         return "drop"
     return "keep" if following[0].isalpha() else None
-
-
-def merge_ranges(ranges: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    """Join bold ranges separated only by spaces or a line break (one bold run in markup)."""
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(ranges):
-        if merged:
-            gap = text[merged[-1][1]:start]
-            if start <= merged[-1][1] or (gap.isspace() and "\n\n" not in gap):
-                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-                continue
-        merged.append((start, end))
-    return merged
 
 
 # --- reader ---------------------------------------------------------------------------------

@@ -16,8 +16,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from .ingest import IngestError, Source
-from .pdf import content_kind, merge_ranges
+from .ingest import IngestError, Source, content_kind, merge_ranges
 
 __all__ = ["read_docx"]
 
