@@ -19,6 +19,8 @@ def found(doc):
         ("One State (PL) does.", ["PL"]),
         ("States (GR, GB) do.", ["EL", "UK"]),
         ("States (EL, UK, IE, NO, CH) do.", ["EL", "UK", "IE", "NO", "CH"]),
+        ("States (AT, BE: partially) do.", ["AT", "BE"]),
+        ("States (AT, DE \u2013 only for minors) do.", ["AT", "DE"]),
     ],
 )
 def test_code_lists(process, text, codes):
