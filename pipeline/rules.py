@@ -305,6 +305,7 @@ class RuleComponent:
         self.nlp = nlp
         self.name = name
         self.rules: list[PatternRule] = []
+        self.lexicon_rules: list[LexiconRule] = []
         self.lexicons: dict[str, list[str]] = {}
 
     def setup(self) -> None:
@@ -312,8 +313,8 @@ class RuleComponent:
 
     def add_rules(self, rules: list[PatternRule], lexicons: list[LexiconRule] = ()) -> None:
         self.rules.extend(rules)
-        self._lexicon_rules = list(getattr(self, "_lexicon_rules", [])) + list(lexicons)
-        self.lexicons = {rule.name: list(rule.terms or []) for rule in self._lexicon_rules}
+        self.lexicon_rules.extend(lexicons)
+        self.lexicons = {rule.name: list(rule.terms or []) for rule in self.lexicon_rules}
         self.setup()
 
     def rules_of(self, category: str) -> list[PatternRule]:
@@ -324,12 +325,12 @@ class RuleComponent:
         path.mkdir(parents=True, exist_ok=True)
         if self.rules:
             write_rules(path / self.RULES_FILE, self.rules)
-        if getattr(self, "_lexicon_rules", None):
-            write_rules(path / self.LEXICONS_FILE, self._lexicon_rules)
+        if self.lexicon_rules:
+            write_rules(path / self.LEXICONS_FILE, self.lexicon_rules)
 
     def from_disk(self, path, exclude=()):
         path = Path(path)
-        self.rules, self._lexicon_rules = [], []
+        self.rules, self.lexicon_rules = [], []
         rules = read_rules(path / self.RULES_FILE, PatternRule) if (path / self.RULES_FILE).exists() else []
         lexicons = (
             read_rules(path / self.LEXICONS_FILE, LexiconRule)
