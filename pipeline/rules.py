@@ -168,14 +168,16 @@ class RuleMatcher:
     match never depends on `**` or link brackets and its offsets are the document's own.
     A Matcher costs time per pattern and token, so token patterns are grouped by the anchor
     words they require, and each group's Matcher only looks at windows around its anchors
-    (found first by a PhraseMatcher); every match holds its anchor, so none is lost.
+    (found first by a PhraseMatcher); every match holds its anchor, so none is lost. A window
+    whose text lacks some pattern's required words in order (`_required_words`) cannot hold a
+    match of it, and is skipped without running the Matcher.
     """
 
     def __init__(self, nlp, rules: list[PatternRule]):
         self.rules = rules
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.anchors = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.groups: list[tuple[Matcher, int]] = []  # (matcher, window) per anchor set
+        self.groups: list[tuple[Matcher, int, re.Pattern[str]]] = []  # (matcher, window, filter) per anchor set
         self.regexes: list[tuple[int, re.Pattern[str]]] = []
         grouped: dict[frozenset[str], list[tuple[str, list[dict]]]] = {}
         for index, rule in enumerate(rules):
@@ -197,7 +199,9 @@ class RuleMatcher:
             matcher = Matcher(nlp.vocab)
             for key, pattern in patterns:
                 matcher.add(key, [across_lines(pattern)])
-            self.groups.append((matcher, max(_longest(pattern) for _, pattern in patterns)))
+            window = max(_longest(pattern) for _, pattern in patterns)
+            prefilter = re.compile("|".join(_required_words(pattern) for _, pattern in patterns), re.S)
+            self.groups.append((matcher, window, prefilter))
             self.anchors.add(str(group), [nlp.make_doc(word) for word in sorted(anchor_words)])
 
     def __call__(self, doc: Doc, text: str | None = None,
@@ -213,13 +217,20 @@ class RuleMatcher:
         for match_id, start, _end in self.anchors(doc):
             if inside(start):
                 positions.setdefault(int(strings[match_id]), []).append(start)
+        raw = doc._.raw_text or doc.text
+        lowered = raw.lower()
+        if len(lowered) != len(raw):  # a letter whose lower case is longer ('İ'): offsets would shift
+            lowered = None
         for group, starts in positions.items():
-            matcher, window = self.groups[group]
+            matcher, window, prefilter = self.groups[group]
             for low, high in _windows(sorted(starts), window, len(doc), within):
+                last = doc[high - 1]
+                if lowered is not None and not prefilter.search(lowered, doc[low].idx, last.idx + len(last)):
+                    continue
                 for match_id, start, end in matcher(doc[low:high]):
                     found.append((int(strings[match_id]), doc[low + start:low + end]))
         if self.regexes:
-            text = (doc._.raw_text or doc.text) if text is None else text
+            text = raw if text is None else text
             for index, pattern in self.regexes:
                 for match in pattern.finditer(text):
                     span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
@@ -273,20 +284,37 @@ def _longest(pattern: list[dict]) -> int:
     return len(pattern) + repeats + LINE_BREAK_ALLOWANCE
 
 
+def _required_words(pattern: list[dict]) -> str:
+    """A regex that finds, in lower-cased text, the words every match of the pattern holds, in
+    order with anything between: a window it does not find cannot hold a match."""
+    parts = []
+    for token in pattern:
+        if token.get("OP") in ("?", "*"):
+            continue
+        words = _fixed_words(token)
+        if words:
+            parts.append("(?:" + "|".join(re.escape(w) for w in sorted(words)) + ")")
+    return ".*?".join(parts) or ""
+
+
+def _fixed_words(token: dict) -> set[str]:
+    """The lower-cased words a token pattern allows, or none when it allows any word."""
+    for attr in ("LOWER", "ORTH", "TEXT"):
+        value = token.get(attr)
+        if isinstance(value, dict):
+            words = set(value.get("IN", []))
+        else:
+            words = {value} if isinstance(value, str) else set()
+        if words:
+            return {w.lower() for w in words}
+    return set()
+
+
 def _anchor(pattern: list[dict]) -> set[str]:
     """The words of the pattern's rarest required token: every match contains one of them."""
-    candidates = []
-    for token in pattern:
-        if token.get("OP") in ("?", "*") or "IS_SPACE" in token:
-            continue
-        for attr in ("LOWER", "ORTH", "TEXT"):
-            value = token.get(attr)
-            if isinstance(value, dict):
-                words = set(value.get("IN", []))
-            else:
-                words = {value} if isinstance(value, str) else set()
-            if words:
-                candidates.append({w.lower() for w in words})
+    candidates = [_fixed_words(token) for token in pattern
+                  if token.get("OP") not in ("?", "*") and "IS_SPACE" not in token]
+    candidates = [words for words in candidates if words]
     if not candidates:
         raise RuleError(f"a token pattern needs one required token with fixed words: {pattern}")
     return min(candidates, key=lambda words: (bool(words & COMMON_WORDS), len(words)))
