@@ -9,6 +9,7 @@ after the last "such as" when the phrase follows the statement's own predicate.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -55,14 +56,19 @@ class Items(RuleComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc._.clean_text
-        lists = list(doc.spans[CODE_LISTS])
+        lists = sorted(doc.spans[CODE_LISTS], key=lambda s: s.start_char)
+        list_starts = [s.start_char for s in lists]
         members: dict[tuple[int, int], list[Span]] = {}
         for country in doc.spans[COUNTRIES]:
-            if country._.code_list_range is not None:
-                members.setdefault(country._.code_list_range, []).append(country)
+            key = country._.code_list_range
+            if key is not None:
+                members.setdefault(key, []).append(country)
         item_spans = []
         for statement in doc.spans[STATEMENTS]:
-            inside = [s for s in lists if statement.start_char <= s.start_char < statement.end_char]
+            inside = lists[bisect_left(list_starts, statement.start_char):
+                           bisect_left(list_starts, statement.end_char)]
+            if not inside:
+                continue
             previous_end = statement.start_char
             for index, code_list in enumerate(inside):
                 before = text[previous_end:code_list.start_char]
@@ -75,11 +81,10 @@ class Items(RuleComponent):
                     span = doc.char_span(start, code_list.start_char, label="item", alignment_mode="expand")
                     if span is not None:
                         item_spans.append(span)
-                code_list._.list_role = role
-                code_list._.item = label
-                for country in members.get((code_list.start_char, code_list.end_char), []):
-                    country._.list_role = role
-                    country._.item = label
+                for span in [code_list, *members.get((code_list.start_char, code_list.end_char), [])]:
+                    extension = span._  # one accessor object per span, not one per attribute
+                    extension.list_role = role
+                    extension.item = label
                 previous_end = code_list.end_char
         set_group(doc, ITEMS, item_spans)
         return doc

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ._extensions import install_extensions, question_id, set_group
+from ._extensions import enclosing_range, install_extensions, question_id, set_group
 from .countries import CODE_LISTS, COUNTRIES
 from .items import ITEMS, SUBJECT_LIST
 from .normalize import BOLD
@@ -86,10 +86,12 @@ class Stance(RuleComponent):
         bold = [(s.start_char, s.end_char) for s in doc.spans[BOLD]]
         # Where the summary sets respondents' names in bold, a plain name after a preposition is
         # a place ('minors in Greece joining relatives in Germany'); without bold, context decides.
-        bold_names = any(_overlaps(c, bold) for c in doc.spans[COUNTRIES] if c._.code_list_range is None)
         lists = {(s.start_char, s.end_char): s for s in doc.spans[CODE_LISTS]}
+        all_countries = list(doc.spans[COUNTRIES])
+        bold_names = any(_overlaps(c, bold) for c in all_countries
+                         if enclosing_range(doc, CODE_LISTS, c.start_char, c.end_char) is None)
         body = doc._.body_text  # footnotes are blanked here: their countries are no statements
-        countries = [c for c in doc.spans[COUNTRIES] if not body[c.start_char:c.end_char].isspace()]
+        countries = [c for c in all_countries if not body[c.start_char:c.end_char].isspace()]
         items = [(s.start_char, s.end_char) for s in doc.spans[ITEMS]]
         responses: list[Span] = []
         seen: set[tuple] = set()
@@ -119,8 +121,9 @@ class Stance(RuleComponent):
                     if key in seen:
                         continue
                     seen.add(key)
-                    span._.stance = stance
-                    span._.cue = cue
+                    extension = span._
+                    extension.stance = stance
+                    extension.cue = cue
                     responses.append(span)
         set_group(doc, RESPONSES, sorted(responses, key=lambda s: s.start_char))
         return doc

@@ -112,9 +112,10 @@ def extract(doc: Doc, doc_id: str) -> Extraction:
             continue
         if statement[:2] not in evidence:
             evidence[statement[:2]] = plain_text(doc, statement[0], statement[1])
+        extension = span._
         result.responses.append((
-            doc_id, meta.get("query_id", ""), question, span.label_, span._.stance,
-            span._.item or "", span._.mention_type, evidence[statement[:2]],
+            doc_id, meta.get("query_id", ""), question, span.label_, extension.stance,
+            extension.item or "", extension.mention_type, evidence[statement[:2]],
             span.start_char, span.end_char, _page(page_at, span.start_char),
         ))
     result.checks.extend(check_rows(doc, doc_id))
