@@ -6,9 +6,28 @@ from bisect import bisect_right
 
 from spacy.tokens import Doc, Span, Token
 
-__all__ = ["install_extensions", "set_group", "group_ranges", "enclosing_range", "question_id"]
+__all__ = ["install_extensions", "set_group", "group_ranges", "enclosing_range", "question_id", "span_values"]
 
 INDEX_KEY = "emn_index"
+VALUES_KEY = "emn_span_values"
+
+
+def span_values(doc: Doc, name: str) -> dict[tuple[int, int], object]:
+    """The values of the span attribute `name` in a Doc, by (start_char, end_char).
+
+    `span._.<name>` reads and writes this table; stages use it directly, because every
+    `span._` access builds an accessor object, and a summary has thousands of them."""
+    return doc.user_data.setdefault(VALUES_KEY, {}).setdefault(name, {})
+
+
+def _stored(name: str, default):
+    def getter(span: Span):
+        return span_values(span.doc, name).get((span.start_char, span.end_char), default)
+
+    def setter(span: Span, value) -> None:
+        span_values(span.doc, name)[(span.start_char, span.end_char)] = value
+
+    return getter, setter
 
 
 def set_group(doc: Doc, group: str, spans) -> None:
@@ -65,7 +84,7 @@ def _statement(span: Span) -> Span | None:
 
 def _span_from(attribute: str):
     def getter(span: Span) -> Span | None:
-        found = getattr(span._, attribute)
+        found = span_values(span.doc, attribute).get((span.start_char, span.end_char))
         return span.doc.char_span(found[0], found[1], alignment_mode="expand") if found else None
 
     return getter
@@ -96,7 +115,8 @@ def install_extensions() -> None:
     }
     for name, default in span_attrs.items():
         if not Span.has_extension(name):
-            Span.set_extension(name, default=default)
+            getter, setter = _stored(name, default)
+            Span.set_extension(name, getter=getter, setter=setter)
     # Spans are stored as offsets and rebuilt on access: a Span kept in doc.user_data would
     # hold its Doc in a reference cycle and keep every processed Doc alive until a gc pass.
     for name in ("code_list", "lead_in"):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ._extensions import enclosing_range, group_ranges, install_extensions, question_id, set_group
+from ._extensions import enclosing_range, group_ranges, install_extensions, question_id, set_group, span_values
 from .countries import CODE_LISTS, COUNTRIES, UNKNOWN_CODES
 from .metadata import META, parse_number
 from .rules import RuleComponent
@@ -74,11 +74,12 @@ class Checks(RuleComponent):
                      f"'{span.text}' in a code list is no country code", question_id(doc, span.start_char) or "")
         self.duplicates(doc, findings)
         rows = []  # (question id, code, stance, item, start, end) of every response
+        stances, items = span_values(doc, "stance"), span_values(doc, "item")
         for span in doc.spans[RESPONSES]:
-            question = question_id(doc, span.start_char, span.end_char)
+            key = (span.start_char, span.end_char)
+            question = question_id(doc, *key)
             if question is not None:
-                rows.append((question, span.label_, span._.stance, span._.item or "",
-                             span.start_char, span.end_char))
+                rows.append((question, span.label_, stances.get(key), items.get(key) or "", *key))
         if respondents:
             for question, code, _, _, start, end in rows:
                 if code not in respondents:

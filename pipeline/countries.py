@@ -18,7 +18,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ._extensions import install_extensions, set_group
+from ._extensions import install_extensions, set_group, span_values
 from .rules import PatternRule, Rule, RuleComponent, RuleMatcher, read_rules, write_rules
 
 __all__ = [
@@ -126,6 +126,7 @@ class Countries(RuleComponent):
     def code_lists(self, doc: Doc, text: str):
         """Code-list spans, their member country spans, and unknown codes inside lists."""
         lists, members, unknown = [], [], []
+        mention_types, list_ranges = span_values(doc, "mention_type"), span_values(doc, "code_list_range")
         taken: list[tuple[int, int]] = []
         for category, pattern in self.list_patterns:
             for match in pattern.finditer(text):
@@ -151,8 +152,8 @@ class Countries(RuleComponent):
                     if code is None:
                         unknown.append(span)
                         continue
-                    span._.mention_type = "code_list"
-                    span._.code_list_range = (list_span.start_char, list_span.end_char)
+                    mention_types[span.start_char, span.end_char] = "code_list"
+                    list_ranges[span.start_char, span.end_char] = (list_span.start_char, list_span.end_char)
                     members.append(span)
         lists.sort(key=lambda span: span.start_char)
         return lists, members, unknown
@@ -175,12 +176,13 @@ class Countries(RuleComponent):
             else:
                 candidates.append(Span(doc, span.start, span.end, label="NOT_A_COUNTRY"))
         names = []
+        mention_types = span_values(doc, "mention_type")
         for span in filter_spans(candidates):
             if span.label_ == "NOT_A_COUNTRY":
                 continue
             if any(start <= span.start_char < end for start, end in occupied):
                 continue
-            span._.mention_type = "name"
+            mention_types[span.start_char, span.end_char] = "name"
             names.append(span)
         return names
 

@@ -14,7 +14,7 @@ from bisect import bisect_left
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ._extensions import install_extensions, set_group
+from ._extensions import install_extensions, set_group, span_values
 from .countries import CODE_LISTS, COUNTRIES
 from .normalize import plain_text
 from .rules import RuleComponent
@@ -58,9 +58,10 @@ class Items(RuleComponent):
         text = doc._.clean_text
         lists = sorted(doc.spans[CODE_LISTS], key=lambda s: s.start_char)
         list_starts = [s.start_char for s in lists]
+        list_ranges, roles, items = (span_values(doc, name) for name in ("code_list_range", "list_role", "item"))
         members: dict[tuple[int, int], list[Span]] = {}
         for country in doc.spans[COUNTRIES]:
-            key = country._.code_list_range
+            key = list_ranges.get((country.start_char, country.end_char))
             if key is not None:
                 members.setdefault(key, []).append(country)
         item_spans = []
@@ -82,9 +83,8 @@ class Items(RuleComponent):
                     if span is not None:
                         item_spans.append(span)
                 for span in [code_list, *members.get((code_list.start_char, code_list.end_char), [])]:
-                    extension = span._  # one accessor object per span, not one per attribute
-                    extension.list_role = role
-                    extension.item = label
+                    roles[span.start_char, span.end_char] = role
+                    items[span.start_char, span.end_char] = label
                 previous_end = code_list.end_char
         set_group(doc, ITEMS, item_spans)
         return doc

@@ -13,7 +13,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ._extensions import install_extensions, set_group
+from ._extensions import install_extensions, set_group, span_values
 from .rules import RuleComponent
 
 __all__ = ["HEADINGS", "QUESTIONS", "QUESTION_BODIES", "STATEMENTS", "Sections", "collapse"]
@@ -145,11 +145,13 @@ class Sections(RuleComponent):
         """Sentences and bullets of one question body, bullets linked to their lead-in."""
         spans: list[Span] = []
         lead_in: Span | None = None
+        lead_in_ranges = span_values(doc, "lead_in_range")
         for block_start, block_end, is_bullet in self.blocks(text, start, end):
             if is_bullet:
                 span = _char_span(doc, block_start, block_end, "bullet")
                 if span is not None:
-                    span._.lead_in_range = (lead_in.start_char, lead_in.end_char) if lead_in else None
+                    lead_in_ranges[span.start_char, span.end_char] = (
+                        (lead_in.start_char, lead_in.end_char) if lead_in else None)
                     spans.append(span)
                 continue
             for sentence_start, sentence_end in self.sentences(text, block_start, block_end):

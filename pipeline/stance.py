@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ._extensions import enclosing_range, install_extensions, question_id, set_group
+from ._extensions import install_extensions, question_id, set_group, span_values
 from .countries import CODE_LISTS, COUNTRIES
 from .items import ITEMS, SUBJECT_LIST
 from .normalize import BOLD
@@ -86,10 +86,12 @@ class Stance(RuleComponent):
         bold = [(s.start_char, s.end_char) for s in doc.spans[BOLD]]
         # Where the summary sets respondents' names in bold, a plain name after a preposition is
         # a place ('minors in Greece joining relatives in Germany'); without bold, context decides.
-        lists = {(s.start_char, s.end_char): s for s in doc.spans[CODE_LISTS]}
+        subject_lists = {key for key, role in span_values(doc, "list_role").items() if role == SUBJECT_LIST}
+        list_ranges = span_values(doc, "code_list_range")
+        item_labels, stances, decided_by = (span_values(doc, name) for name in ("item", "stance", "cue"))
         all_countries = list(doc.spans[COUNTRIES])
         bold_names = any(_overlaps(c, bold) for c in all_countries
-                         if enclosing_range(doc, CODE_LISTS, c.start_char, c.end_char) is None)
+                         if (c.start_char, c.end_char) not in list_ranges)
         body = doc._.body_text  # footnotes are blanked here: their countries are no statements
         countries = [c for c in all_countries if not body[c.start_char:c.end_char].isspace()]
         items = [(s.start_char, s.end_char) for s in doc.spans[ITEMS]]
@@ -105,7 +107,7 @@ class Stance(RuleComponent):
                 cursor += 1
             if not inside:
                 continue
-            targets = self.targets(text, statement, inside, lists, bold, bold_names)
+            targets = self.targets(text, statement, inside, list_ranges, subject_lists, bold, bold_names)
             first = bisect_left(cue_starts, statement.start_char)
             last = bisect_left(cue_starts, statement.end_char)
             statement_cues = [(r, s) for r, s in cues[first:last] if s.end_char <= statement.end_char]
@@ -117,13 +119,13 @@ class Stance(RuleComponent):
                 scoped_cues = outside_items if target.kind == "list" else statement_cues
                 stance, cue = self.decide(text, statement, target, targets, scoped_cues, cues)
                 for span in target.spans:
-                    key = (statement.start_char, span.label_, stance, span._.item)
+                    offsets = (span.start_char, span.end_char)
+                    key = (statement.start_char, span.label_, stance, item_labels.get(offsets, ""))
                     if key in seen:
                         continue
                     seen.add(key)
-                    extension = span._
-                    extension.stance = stance
-                    extension.cue = cue
+                    stances[offsets] = stance
+                    decided_by[offsets] = cue
                     responses.append(span)
         set_group(doc, RESPONSES, sorted(responses, key=lambda s: s.start_char))
         return doc
@@ -175,13 +177,14 @@ class Stance(RuleComponent):
 
     # -- targets --------------------------------------------------------------------------
 
-    def targets(self, text, statement, countries, lists, bold, bold_names: bool) -> list[Target]:
+    def targets(self, text, statement, countries, list_ranges, subject_lists, bold,
+                bold_names: bool) -> list[Target]:
         """Group codes by their list; keep names that speak as a State (not mere places)."""
         targets: list[Target] = []
         by_list: dict[tuple[int, int], Target] = {}
         names = []
         for span in countries:
-            key = span._.code_list_range
+            key = list_ranges.get((span.start_char, span.end_char))
             if key is None:
                 subject = (self._next_word(text, span.end_char, statement.end_char) in self.speech_verbs
                            and self._previous_word(text, statement.start_char, span.start_char)
@@ -189,7 +192,7 @@ class Stance(RuleComponent):
                 names.append(Target([span], span.start_char, span.end_char, "name", subject=subject))
                 continue
             if key not in by_list:
-                is_subject = lists[key]._.list_role == SUBJECT_LIST
+                is_subject = key in subject_lists
                 by_list[key] = Target([], key[0], key[1], "list", subject=is_subject)
                 targets.append(by_list[key])
             by_list[key].spans.append(span)
