@@ -31,9 +31,13 @@ def _stored(name: str, default):
 
 
 def set_group(doc: Doc, group: str, spans) -> None:
-    """Assign a span group; stages go through here so the lookup index stays current."""
+    """Assign a span group; stages go through here so the lookup index stays current.
+
+    The index is filled from the spans in hand: reading a group back makes a Span per member."""
+    spans = list(spans)
     doc.spans[group] = spans
-    doc.user_data.get(INDEX_KEY, {}).pop(group, None)
+    items = [(s.start_char, s.end_char, s.label_) for s in spans]
+    doc.user_data.setdefault(INDEX_KEY, {})[group] = ([item[0] for item in items], items)
 
 
 def group_ranges(doc: Doc, group: str) -> tuple[list[int], list[tuple[int, int, str]]]:

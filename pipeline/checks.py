@@ -75,11 +75,10 @@ class Checks(RuleComponent):
         self.duplicates(doc, findings)
         rows = []  # (question id, code, stance, item, start, end) of every response
         stances, items = span_values(doc, "stance"), span_values(doc, "item")
-        for span in doc.spans[RESPONSES]:
-            key = (span.start_char, span.end_char)
-            question = question_id(doc, *key)
+        for start, end, code in group_ranges(doc, RESPONSES)[1]:
+            question = question_id(doc, start, end)
             if question is not None:
-                rows.append((question, span.label_, stances.get(key), items.get(key) or "", *key))
+                rows.append((question, code, stances.get((start, end)), items.get((start, end)) or "", start, end))
         if respondents:
             for question, code, _, _, start, end in rows:
                 if code not in respondents:
@@ -124,14 +123,14 @@ class Checks(RuleComponent):
 
     def duplicates(self, doc: Doc, findings) -> None:
         seen: set[tuple[int, str]] = set()
-        for country in doc.spans[COUNTRIES]:
-            code_list = enclosing_range(doc, CODE_LISTS, country.start_char, country.end_char)
+        for start, end, code in group_ranges(doc, COUNTRIES)[1]:
+            code_list = enclosing_range(doc, CODE_LISTS, start, end)
             if code_list is None:
                 continue
-            if (code_list[0], country.label_) in seen:
-                _finding(doc, findings, country.start_char, country.end_char, "duplicate_in_list",
-                         f"{country.label_} twice in one list", question_id(doc, country.start_char) or "")
-            seen.add((code_list[0], country.label_))
+            if (code_list[0], code) in seen:
+                _finding(doc, findings, start, end, "duplicate_in_list",
+                         f"{code} twice in one list", question_id(doc, start) or "")
+            seen.add((code_list[0], code))
 
     def coverage(self, doc: Doc, rows: list[tuple], respondents: list[str], findings) -> None:
         accounted = defaultdict(set)

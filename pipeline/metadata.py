@@ -13,7 +13,7 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ._extensions import install_extensions, set_group
+from ._extensions import group_ranges, install_extensions, set_group
 from .countries import CODE_LISTS, COUNTRIES
 from .normalize import FOOTNOTES
 from .rules import RuleComponent
@@ -156,7 +156,9 @@ class Metadata(RuleComponent):
     def respondents(self, doc: Doc, intro_end: int, stated_span) -> list[Span]:
         """Countries of the footnote the stated number points to, or of its sentence."""
         footnote_spans = list(doc.spans[FOOTNOTES])
-        mentions = [s for s in doc.spans[COUNTRIES] if s.start_char < intro_end or _in_any(s, footnote_spans)]
+        countries = doc.spans[COUNTRIES]
+        mentions = [countries[index] for index, (start, _, _) in enumerate(group_ranges(doc, COUNTRIES)[1])
+                    if start < intro_end or any(f.start_char <= start < f.end_char for f in footnote_spans)]
         footnotes = {self._footnote_number(doc, f): f for f in footnote_spans}
         if stated_span is not None:
             sentence_end = _sentence_end(doc._.raw_text, stated_span[1])
@@ -212,10 +214,6 @@ def _add(doc: Doc, spans: list[Span], char_range, label: str) -> None:
 
 def _within(mentions: list[Span], container: Span) -> list[Span]:
     return [s for s in mentions if container.start_char <= s.start_char < container.end_char]
-
-
-def _in_any(span: Span, containers) -> bool:
-    return any(c.start_char <= span.start_char < c.end_char for c in containers)
 
 
 def _sentence_end(text: str, position: int) -> int:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ._extensions import install_extensions, question_id, set_group, span_values
+from ._extensions import group_ranges, install_extensions, question_id, set_group, span_values
 from .countries import CODE_LISTS, COUNTRIES
 from .items import ITEMS, SUBJECT_LIST
 from .normalize import BOLD
@@ -135,11 +135,11 @@ class Stance(RuleComponent):
     def _statements_with_countries(self, doc: Doc) -> list[tuple[int, int]]:
         """Token ranges of the statements that hold a country, and of their lead-ins: the only
         places a cue can decide anything."""
-        countries = [c.start for c in doc.spans[COUNTRIES]]
+        countries = group_ranges(doc, COUNTRIES)[0]
         ranges = []
         for statement in doc.spans[STATEMENTS]:
-            index = bisect_left(countries, statement.start)
-            if index < len(countries) and countries[index] < statement.end:
+            index = bisect_left(countries, statement.start_char)
+            if index < len(countries) and countries[index] < statement.end_char:
                 ranges.append((statement.start, statement.end))
                 lead_in = statement._.lead_in if statement.label_ == "bullet" else None
                 if lead_in is not None:

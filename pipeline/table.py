@@ -17,7 +17,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
-from ._extensions import enclosing_range, question_id, span_values
+from ._extensions import enclosing_range, group_ranges, question_id, span_values
 from .normalize import plain_text
 from .sections import QUESTIONS, STATEMENTS
 from .stance import RESPONSES
@@ -106,18 +106,18 @@ def extract(doc: Doc, doc_id: str) -> Extraction:
         ))
     evidence: dict[tuple[int, int], str] = {}
     stances, items, mention_types = (span_values(doc, name) for name in ("stance", "item", "mention_type"))
-    for span in doc.spans[RESPONSES]:
-        key = (span.start_char, span.end_char)
-        question = question_id(doc, span.start_char, span.end_char)
-        statement = enclosing_range(doc, STATEMENTS, span.start_char, span.end_char)
+    for start, end, code in group_ranges(doc, RESPONSES)[1]:
+        key = (start, end)
+        question = question_id(doc, start, end)
+        statement = enclosing_range(doc, STATEMENTS, start, end)
         if question is None or statement is None:
             continue
         if statement[:2] not in evidence:
             evidence[statement[:2]] = plain_text(doc, statement[0], statement[1])
         result.responses.append((
-            doc_id, meta.get("query_id", ""), question, span.label_, stances.get(key),
+            doc_id, meta.get("query_id", ""), question, code, stances.get(key),
             items.get(key) or "", mention_types.get(key), evidence[statement[:2]],
-            span.start_char, span.end_char, _page(page_at, span.start_char),
+            start, end, _page(page_at, start),
         ))
     result.checks.extend(check_rows(doc, doc_id))
     if not result.questions:
