@@ -50,6 +50,14 @@ class Items(RuleComponent):
             r"^\s*(?:" + "|".join(_phrase(w) for w in _longest_first(words.get("clause_subjects", []))) + r")\b",
             re.I,
         )
+        numbers = [r"\d{1,3}", *map(re.escape, self.nlp.get_pipe("emn_metadata").number_words)] \
+            if "emn_metadata" in self.nlp.pipe_names else [r"\d{1,3}"]
+        openers = "|".join(map(re.escape, words.get("subject_openers", [])))
+        self.number_subject = re.compile(
+            r"(?:^|[,;:]|\b(?:" + (openers or "(?!)") + r"))\s*(?:" + "|".join(numbers) + r")\s*$", re.I)
+        self.exception = re.compile(
+            r"\b(?:" + ("|".join(_phrase(w) for w in _longest_first(words.get("exception_phrases", []))) or "(?!)")
+            + r")\s*$", re.I)
         self.alternative = re.compile(
             r"\b(?:" + "|".join(map(re.escape, words.get("alternatives", []))) + r")\b", re.I
         )
@@ -95,8 +103,10 @@ class Items(RuleComponent):
         if first and in_bullet:
             return _item(before, 0)  # a bullet's text before its list, whatever it ends with
         words = re.findall(r"[\w/]+", before.lower())
-        if words and words[-1] in self.subject_nouns:
+        if words and words[-1] in self.subject_nouns or self.number_subject.search(before):
             return SUBJECT_LIST, 0
+        if self.exception.search(before):
+            return STATEMENT_LIST, 0
         if first:
             # the first branch of 'either ... or ...' holds the statement's own list
             return (STATEMENT_LIST, 0) if either else self._after_enumerator(before)
