@@ -9,6 +9,7 @@ so they never join a body sentence. The tokenizer splits what Word glues to word
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from pathlib import Path
 
@@ -31,7 +32,9 @@ BLANK = "BLANK"  # artefact: blank the whole match
 KEEP_GROUP = "KEEP_GROUP"  # markup around content: blank all but group 1
 BOLD_GROUP = "BOLD_GROUP"  # bold markup: blank all but group 1, which is bold
 FOOTNOTE = "FOOTNOTE"  # a footnote paragraph: kept, but out of the body text
-CATEGORIES = {BLANK, KEEP_GROUP, BOLD_GROUP, FOOTNOTE}
+PLAIN_MARKER = "PLAIN_MARKER"  # a footnote marker in plain digits: blanked when its footnote follows
+PLAIN_FOOTNOTE = "PLAIN_FOOTNOTE"  # a paragraph opening with a plain number: a footnote when its marker precedes
+CATEGORIES = {BLANK, KEEP_GROUP, BOLD_GROUP, FOOTNOTE, PLAIN_MARKER, PLAIN_FOOTNOTE}
 
 
 class MarkupTokenizer(Tokenizer):
@@ -128,9 +131,12 @@ class Normalizer(RuleComponent):
         blanks: list[tuple[int, int]] = []
         bold: list[tuple[int, int]] = []
         footnotes: list[tuple[int, int]] = []
+        plain: dict[str, list[re.Match]] = {PLAIN_MARKER: [], PLAIN_FOOTNOTE: []}
         for category, pattern in self._compiled:
             for match in pattern.finditer(text):
-                if category == BLANK:
+                if category in plain:
+                    plain[category].append(match)
+                elif category == BLANK:
                     blanks.append(match.span())
                 elif category == FOOTNOTE:
                     footnotes.append(match.span())
@@ -139,6 +145,9 @@ class Normalizer(RuleComponent):
                     blanks += [(match.start(), inner_start), (inner_end, match.end())]
                     if category == BOLD_GROUP:
                         bold.append((inner_start, inner_end))
+        for marker, footnote in plain_footnotes(plain[PLAIN_MARKER], plain[PLAIN_FOOTNOTE]):
+            blanks.append(marker.span("number"))
+            footnotes.append(footnote.span())
         if source is not None:
             bold.extend(source.bold)
         doc._.markup_ranges = _merged(blanks)
@@ -148,6 +157,26 @@ class Normalizer(RuleComponent):
         set_group(doc, BOLD, _spans(doc, bold, "expand"))
         set_group(doc, FOOTNOTES, _spans(doc, footnotes, "expand"))
         return doc
+
+
+def plain_footnotes(markers: list[re.Match], paragraphs: list[re.Match]) -> list[tuple[re.Match, re.Match]]:
+    """(marker, paragraph) pairs of footnotes numbered in plain digits.
+
+    A paragraph opening with a number is a footnote when its number is the next in the
+    sequence (1, 2, ...) and a marker with that number stands before it; digits glued to a
+    word elsewhere ('COM(2016)', '3.10.2003') and numbered headings pair with nothing."""
+    pairs, expected, cursor = [], 1, 0
+    for paragraph in paragraphs:
+        if int(paragraph.group("number")) != expected:
+            continue
+        marker = next((m for m in markers[cursor:] if m.start() < paragraph.start()
+                       and int(m.group("number")) == expected), None)
+        if marker is None:
+            continue
+        pairs.append((marker, paragraph))
+        cursor = markers.index(marker) + 1
+        expected += 1
+    return pairs
 
 
 def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
