@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ._extensions import enclosing_range, group_ranges, install_extensions, question_id, set_group, span_values
-from .countries import CODE_LISTS, COUNTRIES, UNKNOWN_CODES
+from .countries import CODE_LISTS, COUNTRIES, NAME_LIST, UNKNOWN_CODES
 from .metadata import META, parse_number
 from .rules import RuleComponent
 from .sections import QUESTION_BODIES, STATEMENTS
@@ -104,7 +104,9 @@ class Checks(RuleComponent):
                 if match is None:
                     continue
                 stated = parse_number(match.group("number"), self.number_words)
-                written = len(set(CODE.findall(code_list.text)))
+                written = (len({code for start, end, code in group_ranges(doc, COUNTRIES)[1]
+                                if code_list.start_char <= start < code_list.end_char})
+                           if code_list.label_ == NAME_LIST else len(set(CODE.findall(code_list.text))))
                 if stated is not None and stated != written:
                     start = code_list.start_char - len(before) + match.start()
                     _finding(doc, findings, start, code_list.end_char, "count_mismatch",

@@ -25,6 +25,7 @@ __all__ = [
     "COUNTRIES",
     "CODE_LISTS",
     "UNKNOWN_CODES",
+    "NAME_LIST",
     "CountryRule",
     "CountryTable",
     "Countries",
@@ -33,6 +34,7 @@ __all__ = [
 COUNTRIES = "emn_countries"
 CODE_LISTS = "emn_code_lists"
 UNKNOWN_CODES = "emn_unknown_codes"
+NAME_LIST = "NAME_LIST"  # label of a list of country names in parentheses
 COUNTRIES_FILE = "countries.json"
 
 
@@ -101,6 +103,8 @@ class Countries(RuleComponent):
             for rule in self.rules
             if rule.category in ("CODE_LIST", "BARE_CODE_LIST")
         ]
+        self.name_list_patterns = [rule.compiled() for rule in self.rules_of("NAME_LIST")]
+        self.name_list_glue = [rule.compiled() for rule in self.rules_of("NAME_LIST_GLUE")]
         code_rules = self.rules_of("CODE")
         self.code_pattern = code_rules[0].compiled() if code_rules else None
         token_rules = [r for r in self.rules if r.category in ("ARTICLE_CODE", "NOT_A_COUNTRY")]
@@ -117,6 +121,7 @@ class Countries(RuleComponent):
         text = doc._.clean_text
         lists, members, unknown = self.code_lists(doc, text)
         names = self.names(doc, occupied=[(s.start_char, s.end_char) for s in lists])
+        lists = sorted(lists + self.name_lists(doc, text, names), key=lambda span: span.start_char)
         mentions = sorted(members + names, key=lambda span: span.start_char)
         set_group(doc, CODE_LISTS, lists)
         set_group(doc, COUNTRIES, mentions)
@@ -185,6 +190,29 @@ class Countries(RuleComponent):
             mention_types[span.start_char, span.end_char] = "name"
             names.append(span)
         return names
+
+    def name_lists(self, doc: Doc, text: str, names: list[Span]) -> list[Span]:
+        """Parentheses holding nothing but country names: lists like code lists, whose names
+        keep `mention_type` "name" but take a list's stance and item."""
+        lists = []
+        list_ranges = span_values(doc, "code_list_range")
+        for pattern in self.name_list_patterns:
+            for match in pattern.finditer(text):
+                start, end = match.span("names")
+                inside = [n for n in names if start <= n.start_char and n.end_char <= end]
+                if not inside:
+                    continue
+                glue = [text[left:right] for left, right in zip(
+                    [start] + [n.end_char for n in inside], [n.start_char for n in inside] + [end], strict=True)]
+                if not all(any(g.match(piece) for g in self.name_list_glue) for piece in glue):
+                    continue
+                list_span = doc.char_span(*match.span(), label=NAME_LIST, alignment_mode="expand")
+                if list_span is None:
+                    continue
+                lists.append(list_span)
+                for name in inside:
+                    list_ranges[name.start_char, name.end_char] = (list_span.start_char, list_span.end_char)
+        return lists
 
     def to_disk(self, path, exclude=()) -> None:
         super().to_disk(path, exclude)
