@@ -75,6 +75,7 @@ class Stance(RuleComponent):
         self.place_prepositions = set(self.lexicons.get("place_prepositions", []))
         self.respondent_frames = set(self.lexicons.get("respondent_frames", []))
         self.motion_prepositions = set(self.lexicons.get("motion_prepositions", []))
+        self.denial_frames = set(self.lexicons.get("denial_frames", []))
         self.subject_gap_words = set(self.lexicons.get("subject_gap_words", []))
 
     def __call__(self, doc: Doc) -> Doc:
@@ -230,6 +231,8 @@ class Stance(RuleComponent):
             return True
         if before[-1].lower() in self.motion_prepositions:
             return False
+        if any(word in self.denial_frames for word in framing):
+            return True  # 'is not foreseen in Czechia': the practice is denied in that State
         return not places_likely
 
     @staticmethod
