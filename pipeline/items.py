@@ -108,8 +108,14 @@ class Items(RuleComponent):
         if self.exception.search(before):
             return STATEMENT_LIST, 0
         if first:
-            # the first branch of 'either ... or ...' holds the statement's own list
-            return (STATEMENT_LIST, 0) if either else self._after_enumerator(before)
+            if not either:
+                return self._after_enumerator(before)
+            # the first branch of 'either ... or ...' holds the statement's own list, unless an
+            # enumerator inside it opens an item ('either platforms such as Teams (AT) or ...')
+            branch = list(self.alternative.finditer(before))
+            offset = branch[-1].end() if branch else 0
+            enumerators = list(self.enumerators.finditer(before, offset))  # not 'from': 'distinguish them from'
+            return _item(before, enumerators[-1].end()) if enumerators else (STATEMENT_LIST, 0)
         connector = self.connector.match(before)
         if connector and before[: connector.end()].strip():
             joined_by_or = re.search(r"\bor\b", before[: connector.end()], re.IGNORECASE)
