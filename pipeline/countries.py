@@ -93,9 +93,10 @@ class Countries(RuleComponent):
         self.country_rules: list[CountryRule] = []
 
     def setup(self) -> None:
+        self.named_if_respondent = set(self.lexicons.get("named_if_respondent", []))
         self.table = CountryTable(
             self.country_rules,
-            self.lexicons.get("named_states", []),
+            self.lexicons.get("named_states", []) + sorted(self.named_if_respondent),
             self.lexicons.get("not_codes", []),
         )
         self.list_patterns = [

@@ -159,19 +159,20 @@ class Metadata(RuleComponent):
         countries = doc.spans[COUNTRIES]
         mentions = [countries[index] for index, (start, _, _) in enumerate(group_ranges(doc, COUNTRIES)[1])
                     if start < intro_end or any(f.start_char <= start < f.end_char for f in footnote_spans)]
-        footnotes = {self._footnote_number(doc, f): f for f in footnote_spans}
+        numbered = ((self._footnote_number(doc, f), f) for f in footnote_spans)
+        footnotes = {number: f for number, f in numbered if number is not None}
         if stated_span is not None:
             sentence_end = _sentence_end(doc._.raw_text, stated_span[1])
             for match in self.patterns.get("FOOTNOTE_MARKER", []):
                 for marker in match.finditer(doc._.raw_text, stated_span[0], sentence_end):
-                    footnote = footnotes.get(footnote_number(marker.group("number")))
+                    footnote = footnotes.get(footnote_number(marker.group("number") or marker.group("plain")))
                     listed = _within(mentions, footnote) if footnote is not None else []
                     if len(listed) >= MIN_LISTED_RESPONDENTS:
                         return listed
             listed = [s for s in mentions if stated_span[0] <= s.start_char < sentence_end]
             if len(listed) >= MIN_LISTED_RESPONDENTS:
                 return listed
-        for footnote in sorted(footnotes.values(), key=lambda f: f.start_char):
+        for footnote in sorted(footnote_spans, key=lambda f: f.start_char):
             listed = _within(mentions, footnote)
             if len(listed) >= MIN_LISTED_RESPONDENTS and self._is_list(doc, footnote, listed):
                 return listed

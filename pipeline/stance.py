@@ -76,6 +76,8 @@ class Stance(RuleComponent):
         self.respondent_frames = set(self.lexicons.get("respondent_frames", []))
         self.motion_prepositions = set(self.lexicons.get("motion_prepositions", []))
         self.denial_frames = set(self.lexicons.get("denial_frames", []))
+        countries = self.nlp.get_pipe("emn_countries") if "emn_countries" in self.nlp.pipe_names else None
+        self.named_if_respondent = getattr(countries, "named_if_respondent", set())
         self.subject_gap_words = set(self.lexicons.get("subject_gap_words", []))
 
     def __call__(self, doc: Doc) -> Doc:
@@ -94,7 +96,10 @@ class Stance(RuleComponent):
         bold_names = any(_overlaps(c, bold) for c in all_countries
                          if (c.start_char, c.end_char) not in list_ranges)
         body = doc._.body_text  # footnotes are blanked here: their countries are no statements
-        countries = [c for c in all_countries if not body[c.start_char:c.end_char].isspace()]
+        respondents = set((doc._.metadata or {}).get("respondents", []))
+        countries = [c for c in all_countries if not body[c.start_char:c.end_char].isspace()
+                     and (c.label_ not in self.named_if_respondent or c.label_ in respondents
+                          or (c.start_char, c.end_char) in list_ranges)]
         items = [(s.start_char, s.end_char) for s in doc.spans[ITEMS]]
         responses: list[Span] = []
         seen: set[tuple] = set()
