@@ -37,6 +37,7 @@ MONTHS = {
 }
 SENTENCE_OR_PARAGRAPH_END = re.compile(r"[.!?](?=\s)|\n[ \t]*\n")
 MIN_LISTED_RESPONDENTS = 3  # a footnote or sentence naming fewer States is no respondents list
+DATE_WRAP = 30  # characters after the query line searched for the rest of a wrapped date
 
 
 def parse_number(text: str, number_words: list[str]) -> int | None:
@@ -76,6 +77,7 @@ class Metadata(RuleComponent):
         intro_end = questions[0].start_char if questions else len(text)
         spans: list[Span] = []
         query_id, query_line = self.query_id(text, intro_end, doc, spans)
+        query_line = self._with_wrapped_date(text, query_line)
         query_date = self.query_date(text, intro_end, query_line, doc, spans)
         title = self.title(doc, text, intro_end, query_line, spans)
         stated, stated_span = self.stated_count(text, intro_end, doc, spans)
@@ -104,6 +106,19 @@ class Metadata(RuleComponent):
         line_start = text.rfind("\n", 0, match.start()) + 1
         line_end = text.find("\n", match.end())
         return match.group("value"), (line_start, line_end if line_end >= 0 else len(text))
+
+    def _with_wrapped_date(self, text, query_line):
+        """The query line, continued onto the next line when its date wraps there
+        ('... No. 8017 from 12' / 'February 2019'): the title starts after the date."""
+        if query_line is None:
+            return None
+        start, end = query_line
+        for pattern in self.patterns.get("DATE", []):
+            for match in pattern.finditer(text, start, min(len(text), end + DATE_WRAP)):
+                if match.start() < end < match.end():
+                    line_end = text.find("\n", match.end())
+                    return start, line_end if line_end >= 0 else len(text)
+        return query_line
 
     def query_date(self, text, end, query_line, doc, spans):
         """The date on the query line, else the one after 'launched', else the first one."""
@@ -149,9 +164,15 @@ class Metadata(RuleComponent):
         match = self._first("STATED_COUNT", text, 0, end)
         if match is None:
             return None, None
-        value = parse_number(match.group("number"), self.number_words)
-        _add(doc, spans, match.span("number"), "N_STATED")
-        return value, match.span()
+        number = match
+        for pattern in self.patterns.get("STATED_TOTAL", []):  # on the same line, after the count
+            total = pattern.match(text, match.end(), end)
+            if total is not None:
+                number = total
+                break
+        value = parse_number(number.group("number"), self.number_words)
+        _add(doc, spans, number.span("number"), "N_STATED")
+        return value, (match.start(), max(match.end(), number.end()))
 
     def respondents(self, doc: Doc, intro_end: int, stated_span) -> list[Span]:
         """Countries of the footnote the stated number points to, or of its sentence."""
