@@ -56,6 +56,7 @@ class CountryTable:
     """Codes and names: ISO data from pycountry, EU exceptions and variants from data."""
 
     def __init__(self, rules: list[CountryRule], named_states: list[str], not_codes: list[str]):
+        self._codes: dict[str, str | None] = {}  # code as written -> EU code, looked up once
         self.iso_to_code = {rule.iso: rule.code for rule in rules if rule.iso}
         self.code_to_iso = {rule.code: rule.iso for rule in rules if rule.iso}
         self.not_codes = set(not_codes)
@@ -75,6 +76,11 @@ class CountryTable:
 
     def code(self, written: str) -> str | None:
         """The EU-style code for a code as written, or None when it is no country code."""
+        if written not in self._codes:
+            self._codes[written] = self._lookup(written)
+        return self._codes[written]
+
+    def _lookup(self, written: str) -> str | None:
         if written in self.code_to_iso:
             return written
         if written in self.iso_to_code:
@@ -151,8 +157,13 @@ class Countries(RuleComponent):
                     continue
                 taken.append(match.span())
                 lists.append(list_span)
+                tokens = {token.idx: (token.i, len(token)) for token in list_span}
                 for written, code, start, end in found:
-                    span = doc.char_span(start, end, label=code or written, alignment_mode="expand")
+                    index, length = tokens.get(start, (None, 0))
+                    if length == end - start:  # the code is a token of its own: the usual case
+                        span = Span(doc, index, index + 1, label=code or written)
+                    else:
+                        span = doc.char_span(start, end, label=code or written, alignment_mode="expand")
                     if span is None or written in self.table.not_codes:
                         continue
                     if code is None:
