@@ -11,7 +11,7 @@ for the State itself, and an exception takes the opposite of the clause it is ex
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 
 from spacy.language import Language
@@ -100,7 +100,7 @@ class Stance(RuleComponent):
         countries = [c for c in all_countries if not body[c.start_char:c.end_char].isspace()
                      and (c.label_ not in self.named_if_respondent or c.label_ in respondents
                           or (c.start_char, c.end_char) in list_ranges)]
-        items = [(s.start_char, s.end_char) for s in doc.spans[ITEMS]]
+        item_starts, items = group_ranges(doc, ITEMS)  # sorted and disjoint: one per inline item
         responses: list[Span] = []
         seen: set[tuple] = set()
         cursor = 0
@@ -118,7 +118,7 @@ class Stance(RuleComponent):
             last = bisect_left(cue_starts, statement.end_char)
             statement_cues = [(r, s) for r, s in cues[first:last] if s.end_char <= statement.end_char]
             outside_items = [(r, s) for r, s in statement_cues
-                        if not any(start <= s.start_char < end for start, end in items)]
+                             if not _inside(s.start_char, item_starts, items)]
             for target in targets:
                 # an item's own words ('adult children who cannot provide ...') are its label,
                 # not the clause its list belongs to
@@ -421,6 +421,12 @@ class Stance(RuleComponent):
                 end = min(end, span.start_char)
         scoped = [(r, s) for r, s in cues_of if start <= s.start_char < end]
         return self._polarity(scoped, "list")
+
+
+def _inside(position: int, starts: list[int], ranges: list[tuple]) -> bool:
+    """Whether a position lies in one of the sorted, disjoint ranges."""
+    index = bisect_right(starts, position) - 1
+    return index >= 0 and position < ranges[index][1]
 
 
 def _overlaps(span: Span, ranges: list[tuple[int, int]]) -> bool:
