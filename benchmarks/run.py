@@ -8,7 +8,10 @@ own process so that start-up and imports are counted on both sides:
 - PDF route against pdfplumber's own text extraction of the same files;
 - `--jobs 2` against `--jobs 1` on the 1,000 documents;
 - peak memory for 1,000 documents against 10;
-- `emn --help` start-up time.
+- `emn --help` start-up time;
+- and, for reference, the floor of the architecture itself: the tokenizer plus one Span per
+  two-capital word with three extension values, a span group and a CSV row each, which is
+  the least a spaCy pipeline that stores one response per country does (no target).
 
 Timed measurements run three times, alternating, and keep their fastest run.
 
@@ -101,6 +104,26 @@ nlp = spacy.blank("en")
 for path in sorted(Path(sys.argv[1]).glob("*.txt")):
     nlp.make_doc(path.read_text(encoding="utf-8"))
 """
+ARCHITECTURE_FLOOR = """
+import csv, io, re
+from pathlib import Path
+import spacy
+from spacy.tokens import Span
+nlp = spacy.blank("en")
+for name in ("stance", "item", "cue"):
+    Span.set_extension(name, default=None)
+code = re.compile(r"\\b[A-Z]{2}\\b")
+for path in sorted(Path(sys.argv[1]).glob("*.txt")):
+    text = path.read_text(encoding="utf-8")
+    doc = nlp.make_doc(text)
+    spans = [doc.char_span(m.start(), m.end(), label=m.group()) for m in code.finditer(text)]
+    spans = [span for span in spans if span is not None]
+    for span in spans:
+        span._.stance, span._.item, span._.cue = "yes", "", ""
+    doc.spans["responses"] = spans
+    csv.writer(io.StringIO()).writerows((s.label_, s._.stance, s._.item, s._.cue, s.start_char, s.end_char)
+                                        for s in doc.spans["responses"])
+"""
 PDFPLUMBER = """
 from pathlib import Path
 import pdfplumber
@@ -166,8 +189,9 @@ def main() -> int:
         shutil.copy(path, small / path.name)
     out = Path(tempfile.mkdtemp(prefix="emn-bench-out-"))
 
-    tokenizer, text_one, text_two = fastest(
+    tokenizer, floor, text_one, text_two = fastest(
         lambda: measure(TOKENIZER, str(texts)),
+        lambda: measure(ARCHITECTURE_FLOOR, str(texts)),
         lambda: emn_run(str(texts), out / "one", 1),
         lambda: emn_run(str(texts), out / "two", 2),
     )
@@ -185,6 +209,8 @@ def main() -> int:
     print(f"corpus: {args.docs} text documents, {args.pdfs} PDFs")
     print(f"floors: tokenizer {tokenizer['seconds']:.2f} s, pdfplumber {plumber['seconds']:.2f} s, "
           f"10 docs {ten['max_rss_kb'] / 1024:.0f} MB")
+    print(f"architecture floor (tokenizer, a Span with three attributes and a CSV row per code): "
+          f"{floor['seconds']:.2f} s, {floor['seconds'] / tokenizer['seconds']:.2f} x the tokenizer")
     print(f"emn run: text jobs 1 {text_one['seconds']:.2f} s, jobs 2 {text_two['seconds']:.2f} s, "
           f"PDF {pdf_route['seconds']:.2f} s, 1,000 docs {text_one['max_rss_kb'] / 1024:.0f} MB")
     print(f"{'measure':<30}{'value':>8}  target")
