@@ -25,6 +25,9 @@ STATEMENTS = "emn_statements"
 
 MAX_HEADING_LINES = 4  # a heading wraps over at most this many lines
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
+LAST_WORD = re.compile(r"([\w.]+)\.?$")  # the word a full stop ends, to test for abbreviations
+ABBREVIATION_REACH = 64  # characters searched back for that word
+NEXT_CHAR = re.compile(r"\s*(\S)")  # the first character after a possible sentence end
 LINE = re.compile(r"[^\n]*")
 
 
@@ -194,11 +197,12 @@ class Sections(RuleComponent):
         """Sentence ranges in a prose block: a stop ends one unless an abbreviation owns it."""
         cursor = start
         for match in self.sentence_end.finditer(text, start, end):
-            following = text[match.end():end].lstrip()
+            next_char = NEXT_CHAR.match(text, match.end(), end)  # not a slice to the block's end
+            following = next_char.group(1) if next_char else ""
             if following and not (following[0].isupper() or following[0].isdigit()
                                   or following[0] in "\"'“‘(["):
                 continue
-            word = re.search(r"([\w.]+)\.?$", text[cursor:match.start() + 1])
+            word = LAST_WORD.search(text[max(cursor, match.start() - ABBREVIATION_REACH):match.start() + 1])
             if text[match.start()] == "." and word and word.group(1).lower().rstrip(".") in self.abbreviations:
                 continue
             if text[match.start()] == "." and following[:1].isdigit():
