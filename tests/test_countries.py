@@ -67,3 +67,11 @@ def test_unknown_code_in_a_list_is_kept_aside(process):
 def test_code_offsets_point_at_the_code(process):
     doc = process("Three States (**EE, FR** and **SE**) did not.")
     assert [doc.text[s.start_char:s.end_char] for s in doc.spans[COUNTRIES]] == ["EE", "FR", "SE"]
+
+
+def test_parentheses_holding_only_names_are_a_list(process):
+    doc = process("3.1. Which cases?\n\n- doubts about documents (Czechia, Estonia and the Netherlands);\n"
+                  "- a registry (see Annex, Belgium).\n")
+    assert [s.label_ for s in doc.spans[CODE_LISTS]] == ["NAME_LIST"]
+    names = [s for s in doc.spans[COUNTRIES] if s._.code_list_range is not None]
+    assert [(s.label_, s._.mention_type) for s in names] == [("CZ", "name"), ("EE", "name"), ("NL", "name")]

@@ -37,7 +37,21 @@ def test_inline_items_back_to_connector_or_such_as(process):
         "Most States stated that they either have no such practice (CY) or they have no information (HR).",
         "Eight States (BE) cooperate; however five of these Member States (CZ) have no framework.",
         "Some EMN NCPs (AT) replied, while others (BE) did not.",
+        "A staff member is present in most cases (AT, CZ), apart from (BE, LU), where the applicant is alone.",
     ],
 )
 def test_statement_lists_carry_no_item(process, sentence):
     assert all(item == "" for _, item in items(process(summary(sentence))))
+
+
+def test_a_number_after_while_is_the_subject_of_its_list(process):
+    doc = process(summary("A majority of respondents (AT, BE) reported that interviews can be held by video, "
+                          "while seven (BG, EL) do not conduct remote interviews at all."))
+    assert [(code, s._.stance, s._.item) for code, s in ((s.label_, s) for s in doc.spans[RESPONSES])] == [
+        ("AT", "yes", ""), ("BE", "yes", ""), ("BG", "no", ""), ("EL", "no", "")]
+
+
+def test_an_enumerator_inside_the_first_either_branch_opens_an_item(process):
+    doc = process(summary("Respondents use either commercial platforms such as Microsoft Teams (AT, EE) "
+                          "or systems on their own servers (BE)."))
+    assert items(doc)[:2] == [("AT", "Microsoft Teams"), ("EE", "Microsoft Teams")]

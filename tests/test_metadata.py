@@ -38,6 +38,8 @@ def test_query_number_and_date(process, first_line, query_id, query_date):
          3, ["AT", "NL", "EL"]),
         ("Responses were received from AT, BE, FI and SE.", "", None, ["AT", "BE", "FI", "SE"]),
         ("Twenty-two EMN NCPs responded to the query.\u00b9", "\u00b9 AT, BE, BG.", 22, ["AT", "BE", "BG"]),
+        ("Responses were received from 3 EMN Member Countries and 1 EMN Observer Country, i.e. 4 countries in "
+         "total.1 This is a summary.", "1 AT, BE, CZ and GE.", 4, ["AT", "BE", "CZ", "GE"]),
     ],
 )
 def test_stated_count_and_respondents(process, intro, footnote, stated, respondents):
@@ -50,3 +52,9 @@ def test_stated_count_and_respondents(process, intro, footnote, stated, responde
                                               ("Twenty two", 22), ("a majority", None)])
 def test_parse_number(text, value):
     assert parse_number(text, WORDS) == value
+
+
+def test_a_date_wrapped_onto_the_next_line_stays_out_of_the_title(process):
+    text = header("Summary of EMN Ad-Hoc Query No. 8017 from 12\nFebruary 2019", "It is based on 3 States.")
+    meta = process(text)._.metadata
+    assert (meta["query_date"], meta["title"]) == ("2019-02-12", "Return of rejected applicants")

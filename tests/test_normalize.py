@@ -36,3 +36,18 @@ def test_footnote_marker_blanked_footnote_kept_out_of_body(process):
 
 def test_superscript_marker_is_its_own_token(nlp):
     assert [t.text for t in nlp.make_doc("States.\u00b9")] == ["States", ".", "\u00b9"]
+
+
+def test_footnotes_in_plain_digits_pair_with_their_markers(process):
+    doc = process("1. INTRODUCTION\n\nResponses came from 3 States in total.1 Some respondents2 use it.\n\n"
+                  "1 AT, BE and CZ.\n\n2 AT and BE.\n\n3.1. Do States use it?\n\nYes (AT).\n")
+    assert [s.text for s in doc.spans[FOOTNOTES]] == ["1 AT, BE and CZ.", "2 AT and BE."]
+    assert "total. Some respondents use it." in " ".join(doc._.clean_text.split())
+
+
+def test_numbered_lines_without_a_marker_are_no_footnotes(process):
+    text = ("Q1. Does your State have a procedure laid down in\nlaw?\n\nA procedure entered into force on\n"
+            "1 October 2021.\n\n1 INTRODUCTION\n")
+    doc = process(text)
+    assert list(doc.spans[FOOTNOTES]) == []
+    assert doc._.clean_text == text

@@ -22,6 +22,8 @@ def questions(doc):
         ("5.1. Please describe the procedure in place.", ("5.1", "Please describe the procedure in place.")),
         ("3.4. Do States cooperate? If so, are there good examples?",
          ("3.4", "Do States cooperate? If so, are there good examples?")),
+        ("II.3. Which software is used?", ("II.3", "Which software is used?")),
+        ("III.1 Has your State evaluated it?", ("III.1", "Has your State evaluated it?")),
     ],
 )
 def test_question_headings(process, heading, expected):
@@ -75,3 +77,22 @@ def test_each_body_token_knows_its_question(process):
     alpha = next(t for t in doc if t.text == "Alpha")
     beta = next(t for t in doc if t.text == "Beta")
     assert (alpha._.question.label_, beta._.question.label_) == ("3.1", "3.2")
+
+
+def test_roman_section_titles_end_the_question_before_them(process):
+    doc = process("I.1. Do States use it?\n\nAustria does (AT).\n\nII. SAFEGUARDS\n\n"
+                  "II.1. Which safeguards apply?\n\nBelgium checks (BE).\n")
+    assert [q[0] for q in questions(doc)] == ["I.1", "II.1"]
+    assert [s.text for s in doc.spans[STATEMENTS]] == ["Austria does (AT).", "Belgium checks (BE)."]
+
+
+@pytest.mark.parametrize("glyph", ["\u00a7", "i.", "iii.", "b.", "\u27a4"])
+def test_more_bullet_glyphs(process, glyph):
+    doc = process(f"3.1. Which checks apply?\n\nThe checks are:\n\n{glyph} housing checks (AT);\n"
+                  f"{glyph} wage checks (BE).\n")
+    assert [s.label_ for s in doc.spans[STATEMENTS]] == ["sentence", "bullet", "bullet"]
+
+
+def test_a_wrapped_case_name_is_no_bullet(process):
+    doc = process("3.1. Which rulings apply?\n\nThe court cited Hirsi Jamaa and Others\nv. Italy in its ruling (AT).\n")
+    assert [s.label_ for s in doc.spans[STATEMENTS]] == ["sentence"]

@@ -54,6 +54,9 @@ def stances(doc):
         # rule 3: places are not rows
         ("**Poland** explained that services were provided in the UK for money.", [("PL", "mention")]),
         ("Norway also provided information on movements to Norway.", [("NO", "mention")]),
+        ("No difference is made in **Austria** and **Estonia**.", [("AT", "no"), ("EE", "no")]),
+        ("Some **Belgian** cases (BE) exist. Reimbursement is not foreseen in Czechia and Italy.",
+         [("BE", "yes"), ("CZ", "no"), ("IT", "no")]),
     ],
 )
 def test_stance(process, sentence, expected):
@@ -88,3 +91,11 @@ def test_every_response_lies_in_its_statement(process):
     for span in doc.spans[RESPONSES]:
         statement = span._.statement
         assert statement.start_char <= span.start_char < span.end_char <= statement.end_char
+
+
+def test_observer_states_by_name_only_where_they_respond(process):
+    text = ("Summary of EMN Ad-Hoc Query No. 4711 from 2 May 2022\n\nA test query\n\n1. INTRODUCTION\n\n"
+            "It is based on contributions from 3 countries.\u00b9\n\n\u00b9 AT, BE, GE.\n\n2. SUMMARY\n\n"
+            "2.1. Do States use it?\n\n**Georgia** did not provide information. "
+            "Applicants from Ukraine are interviewed in **Austria**.\n")
+    assert stances(process(text)) == [("GE", "no_information"), ("AT", "mention")]
