@@ -88,7 +88,7 @@ class Sections(RuleComponent):
                 if match.start() in found or self._inside(found, match.start()):
                     continue
                 groups = match.groupdict()
-                number = groups.get("number") or groups.get("qnumber")
+                number = groups.get("number")
                 text_start = match.start("text")
                 end = self._heading_end(text, text_start, match.end())
                 heading_text = collapse(text[text_start:end])
