@@ -54,10 +54,12 @@ class Items(RuleComponent):
             if "emn_metadata" in self.nlp.pipe_names else [r"\d{1,3}"]
         openers = "|".join(map(re.escape, words.get("subject_openers", [])))
         self.number_subject = re.compile(
-            r"(?:^|[,;:]|\b(?:" + (openers or "(?!)") + r"))\s*(?:" + "|".join(numbers) + r")\s*$", re.I)
+            r"(?:^|[,;:](?:\s*and\b)?|\b(?:" + (openers or "(?!)") + r"))\s*(?:" + "|".join(numbers) + r")\s*$", re.I)
         self.exception = re.compile(
             r"\b(?:" + ("|".join(_phrase(w) for w in _longest_first(words.get("exception_phrases", []))) or "(?!)")
             + r")\s*$", re.I)
+        separators = "|".join(map(re.escape, words.get("label_separators", []))) or "(?!)"
+        self.label_after = re.compile(r"\s*(?:" + separators + r")\s*(?=\S)")
         self.alternative = re.compile(
             r"\b(?:" + "|".join(map(re.escape, words.get("alternatives", []))) + r")\b", re.I
         )
@@ -83,11 +85,19 @@ class Items(RuleComponent):
                 before = text[previous_end:code_list.start_char]
                 either = self._either(text, statement, previous_end if index else code_list.start_char)
                 role, label_start = self.classify(before, index == 0, statement.label_ == "bullet", either)
-                label = ""
+                label, item_range = "", None
                 if role == ITEM_LIST:
-                    start = previous_end + label_start
-                    label = plain_text(doc, start, code_list.start_char).strip(EDGE_PUNCTUATION)
-                    span = doc.char_span(start, code_list.start_char, label="item", alignment_mode="expand")
+                    item_range = (previous_end + label_start, code_list.start_char)
+                elif index == 0 and statement.label_ == "bullet" and not before.strip(EDGE_PUNCTUATION):
+                    # a bullet that opens with its list: '(FR, SE): places close to an airport;'
+                    closing = text.rfind(")", code_list.start_char, code_list.end_char) + 1 or code_list.end_char
+                    after = self.label_after.match(text, closing, statement.end_char)  # the list may hold the ':'
+                    after = after if after is not None and after.end() >= code_list.end_char else None
+                    if after is not None:
+                        role, item_range = ITEM_LIST, (after.end(), statement.end_char)
+                if item_range is not None:
+                    label = plain_text(doc, *item_range).strip(EDGE_PUNCTUATION)
+                    span = doc.char_span(*item_range, label="item", alignment_mode="expand")
                     if span is not None:
                         item_spans.append(span)
                 for span in [code_list, *members.get((code_list.start_char, code_list.end_char), [])]:

@@ -55,3 +55,16 @@ def test_an_enumerator_inside_the_first_either_branch_opens_an_item(process):
     doc = process(summary("Respondents use either commercial platforms such as Microsoft Teams (AT, EE) "
                           "or systems on their own servers (BE)."))
     assert items(doc)[:2] == [("AT", "Microsoft Teams"), ("EE", "Microsoft Teams")]
+
+
+def test_a_number_after_a_comma_and_and_is_a_subject(process):
+    doc = process(summary("Ten (Member) States (AT, CY) reported no such practice, and four (FR, HU) had no "
+                          "information on this question."))
+    assert [(s.label_, s._.stance, s._.item) for s in doc.spans[RESPONSES]] == [
+        ("AT", "no", ""), ("CY", "no", ""), ("FR", "no_information", ""), ("HU", "no_information", "")]
+
+
+def test_a_bullet_that_opens_with_its_list_names_its_item_after_the_colon(process):
+    doc = process(summary("Other arrangements were reported:\n\n\u2713 (**FR, SE**): places close to an airport;\n"
+                          "\u2713 (AT) reported a family wing."))
+    assert items(doc) == [("FR", "places close to an airport"), ("SE", "places close to an airport"), ("AT", "")]
