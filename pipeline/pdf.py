@@ -55,6 +55,7 @@ PAGE_NUMBER = re.compile(
     r"(?i)(?:page|p\.|seite|pagina|strana)?\s*[-–—(\[]?\s*\d{1,4}\s*[-–—)\]]?"
     r"(?:\s*(?:/|of|von|de|z)\s*\d{1,4})?")
 CID = re.compile(r"\(cid:\d+\)")
+SYMBOL_FONT = re.compile(r"(?i)dingbat|symbol|wingding|webding")  # fonts whose letters draw bullets
 BULLETS = frozenset("•▪▫●○◦■□►▸▶➢➤✓✔❖★☆♦◆–-*·")
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 SPACES = frozenset(" \t\n\r\xa0\u2002\u2003\u2009\u200a\u200b\u3000")
@@ -151,6 +152,7 @@ def page_words(page, bold_fonts: dict[str, bool]) -> tuple[list[Word], int]:
     pieces again ("(" + bold "BE,"). Much cheaper than `extract_words`, which clusters and
     sorts every character. Also returns how many characters were left out as not upright."""
     words: list[Word] = []
+    symbol_fonts: dict[str, bool] = {}
     sideways = 0
     parts: list[str] = []
     font, size, bold = None, 0.0, False
@@ -174,6 +176,10 @@ def page_words(page, bold_fonts: dict[str, bool]) -> tuple[list[Word], int]:
         bold = bold_fonts.get(font)
         if bold is None:
             bold = bold_fonts[font] = BOLD_FONT.search(font.split("+", 1)[-1]) is not None
+        if font not in symbol_fonts:
+            symbol_fonts[font] = SYMBOL_FONT.search(font) is not None
+        if symbol_fonts[font] and text.isascii():
+            text = "\u2022"  # ZapfDingbats 'n' is a square, '3' a tick: a bullet, not the letter
         parts = [text]
         x0, x1, top, bottom = left, right, char_top, char_bottom
     if parts:

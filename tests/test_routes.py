@@ -32,7 +32,8 @@ def test_pdf_and_word_samples_give_the_text_route_rows(tmp_path):
     assert all(s.scores["responses_core"].f1 == 1.0 for s in scores)
 
 
-def typeset(text: str, path, font: str, size: float, margin: float, pagesize, glyph: str) -> None:
+def typeset(text: str, path, font: str, size: float, margin: float, pagesize, glyph: str,
+            glyph_font: str | None = None) -> None:
     """A plain typesetter unlike scripts/make_samples.py: canvas lines, greedy wrapping, own fonts.
 
     Bold from `**`, link markup and footnotes dropped, bullets drawn with `glyph`."""
@@ -72,7 +73,7 @@ def typeset(text: str, path, font: str, size: float, margin: float, pagesize, gl
             page.showPage()
             y = height - margin
         if bullet:
-            page.setFont(font, size)
+            page.setFont(glyph_font or font, size)
             page.drawString(margin, y, glyph)
         for line in lines:
             if y < margin:
@@ -91,16 +92,20 @@ def typeset(text: str, path, font: str, size: float, margin: float, pagesize, gl
 
 
 @pytest.mark.parametrize(
-    ("stem", "font", "size", "margin", "pagesize", "glyph"),
+    ("stem", "font", "size", "margin", "pagesize", "glyph", "glyph_font"),
     [
-        ("emn-ahq-2124-summary", "Times-Roman", 11, 50, A4, "\u2022"),
-        ("emn-ahq-2101-summary", "Courier", 9, 90, LETTER, "-"),
-        ("emn-ahq-2139-summary", "Helvetica", 10, 40, A4, "\u2022"),
+        ("emn-ahq-2124-summary", "Times-Roman", 11, 50, A4, "\u2022", None),
+        ("emn-ahq-2101-summary", "Courier", 9, 90, LETTER, "-", None),
+        ("emn-ahq-2139-summary", "Helvetica", 10, 40, A4, "\u2022", None),
+        # ZapfDingbats draws a square for 'n' and a tick for '3': the text layer holds the letter
+        ("emn-ahq-2139-summary", "Helvetica", 10, 40, A4, "n", "ZapfDingbats"),
+        ("emn-ahq-2124-summary", "Times-Roman", 11, 50, A4, "3", "ZapfDingbats"),
     ],
 )
-def test_pdfs_from_another_typesetter_give_the_text_route_rows(tmp_path, stem, font, size, margin, pagesize, glyph):
+def test_pdfs_from_another_typesetter_give_the_text_route_rows(tmp_path, stem, font, size, margin, pagesize, glyph,
+                                                               glyph_font):
     source = (DATA / "summaries" / f"{stem}.txt").read_text(encoding="utf-8")
-    typeset(source, tmp_path / f"{stem}.pdf", font, size, margin, pagesize, glyph)
+    typeset(source, tmp_path / f"{stem}.pdf", font, size, margin, pagesize, glyph, glyph_font)
     (tmp_path / f"{stem}.txt").write_text(source, encoding="utf-8")
     run_batch([str(tmp_path / f"{stem}.txt"), str(tmp_path / f"{stem}.pdf")], tmp_path / "out", jobs=1)
     text = {row[:4] for row in responses(tmp_path / "out", f"{stem}.txt")}
