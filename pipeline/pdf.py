@@ -23,7 +23,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pdfplumber
-from pdfminer.layout import LTChar, LTContainer
+from pdfminer.layout import LTChar, LTContainer, LTCurve
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
@@ -32,6 +32,8 @@ from .ingest import Box, IngestError, Source, content_kind, merge_ranges
 __all__ = ["read_pdf"]
 
 # Tolerances, in units of the font size unless named otherwise.
+BULLET_SHAPE = (1.5, 8.0)  # a small filled dot or square drawn beside a line, in points, is a list marker
+BULLET_SHAPE_FONT = "(drawn bullet)"
 GLUE_GAP = 0.15  # a gap below this joins two word pieces without a space ("(" + "BE,")
 LINE_OVERLAP = 0.4  # share of the smaller height two words must share to stand on one line
 MARKER_SMALLER = 0.85  # a footnote marker is at most this size of its line's text...
@@ -188,7 +190,8 @@ def page_words(page, bold_fonts: dict[str, bool]) -> tuple[list[Word], int]:
 
 
 def layout_chars(page):
-    """(text, upright, x0, x1, top, bottom, fontname, size) of each character, in stream order.
+    """(text, upright, x0, x1, top, bottom, fontname, size) of each character, in stream order,
+    and a "•" for each bullet drawn as a shape.
 
     Read straight from the page's pdfminer layout with the coordinates pdfplumber gives its
     `page.chars`, but without building a dictionary of every attribute of every character,
@@ -204,11 +207,22 @@ def layout_chars(page):
                     font = font.decode("latin-1")
                 yield (obj.get_text(), obj.upright, obj.x0 + mb_x0, obj.x1 + mb_x0,
                        height - obj.y1 + mb_top, height - obj.y0 + mb_top, font, obj.size)
+            elif isinstance(obj, LTCurve):
+                if obj.fill and is_bullet_shape(obj.width, obj.height):
+                    yield ("\u2022", True, obj.x0 + mb_x0, obj.x1 + mb_x0, height - obj.y1 + mb_top,
+                           height - obj.y0 + mb_top, BULLET_SHAPE_FONT, obj.height)
             elif isinstance(obj, LTContainer):
                 stack.append(iter(obj))
                 break
         else:
             stack.pop()
+
+
+def is_bullet_shape(width: float, height: float) -> bool:
+    """A list marker some producers draw instead of a glyph (a browser's <ul> dots): small,
+    filled and about as wide as high, unlike rules, underlines and table borders."""
+    low, high = BULLET_SHAPE
+    return low <= width <= high and low <= height <= high and max(width, height) <= 1.5 * min(width, height)
 
 
 def make_word(parts: list[str], x0: float, x1: float, top: float, bottom: float,

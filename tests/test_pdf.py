@@ -333,6 +333,27 @@ def test_private_use_bullet_from_a_symbol_font_is_kept():
                                "\uf0b7 Twitter (HU).")
 
 
+def test_bullets_drawn_as_shapes_become_glyphs():
+    """A browser prints a list's markers as small filled paths, not as characters."""
+    def draw(pdf, n):
+        lines(pdf, 72, TOP, ["Groups monitored include:"])
+        for row, item in enumerate(["Facebook (BE, CZ);", "Twitter (HU)."], 1):
+            pdf.circle(88, TOP - 14 * row + 3.5, 1.5, stroke=0, fill=1)
+            pdf.setFont("Helvetica", 11)
+            pdf.drawString(100, TOP - 14 * row, item)
+        pdf.rect(72, TOP - 60, 400, 0.8, stroke=0, fill=1)  # a rule is no bullet
+    assert read(build(draw)).text == "Groups monitored include:\n• Facebook (BE, CZ);\n• Twitter (HU)."
+
+
+def test_letters_of_a_dingbat_font_are_bullets():
+    def draw(pdf, n):
+        pdf.setFont("ZapfDingbats", 10)
+        pdf.drawString(84, TOP, "n")
+        pdf.setFont("Helvetica", 11)
+        pdf.drawString(100, TOP, "Facebook (BE, CZ);")
+    assert read(build(draw)).text == "• Facebook (BE, CZ);"
+
+
 def test_bullet_glyph_glued_to_its_text_is_split():
     def draw(pdf, n):
         pdf.setFont(glyph_font(), 11)
