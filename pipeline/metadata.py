@@ -172,7 +172,21 @@ class Metadata(RuleComponent):
                 break
         value = parse_number(number.group("number"), self.number_words)
         _add(doc, spans, number.span("number"), "N_STATED")
+        if number is match and value is not None:
+            value += self._addition(text, match.end(), end)
         return value, (match.start(), max(match.end(), number.end()))
+
+    def _addition(self, text: str, position: int, end: int) -> int:
+        """Respondents added right after the count: '23 Member States and Norway'."""
+        names = self.nlp.get_pipe("emn_countries").table.names if "emn_countries" in self.nlp.pipe_names else {}
+        for pattern in self.patterns.get("STATED_ADDITION", []):
+            added = pattern.match(text, position, end)
+            if added is None:
+                continue
+            if added.group("number"):
+                return parse_number(added.group("number"), self.number_words) or 0
+            return 1 if added.group("name") in names else 0
+        return 0
 
     def respondents(self, doc: Doc, intro_end: int, stated_span) -> list[Span]:
         """Countries of the footnote the stated number points to, or of its sentence."""

@@ -40,6 +40,12 @@ def test_query_number_and_date(process, first_line, query_id, query_date):
         ("Twenty-two EMN NCPs responded to the query.\u00b9", "\u00b9 AT, BE, BG.", 22, ["AT", "BE", "BG"]),
         ("Responses were received from 3 EMN Member Countries and 1 EMN Observer Country, i.e. 4 countries in "
          "total.1 This is a summary.", "1 AT, BE, CZ and GE.", 4, ["AT", "BE", "CZ", "GE"]),
+        ("It is based on contributions from 3 Member States and Norway.\u00b9", "\u00b9 AT, BE, CZ, NO.", 4,
+         ["AT", "BE", "CZ", "NO"]),
+        ("Responses were received from 3 Member States and 1 Observer Country.\u00b9", "\u00b9 AT, BE, CZ, GE.", 4,
+         ["AT", "BE", "CZ", "GE"]),
+        ("It is based on contributions from 3 Member States and Eurostat data.\u00b9", "\u00b9 AT, BE, CZ.", 3,
+         ["AT", "BE", "CZ"]),
     ],
 )
 def test_stated_count_and_respondents(process, intro, footnote, stated, respondents):
