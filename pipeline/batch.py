@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .ingest import SUPPORTED_SUFFIXES, IngestError, read_source
-from .table import DocumentSummary, Extraction, TableWriter
+from .table import DocumentSummary, Extraction, TableWriter, encode_rows
 
 __all__ = ["Task", "Outcome", "BatchResult", "collect_inputs", "process", "run_batch"]
 
@@ -31,12 +31,14 @@ class Task:
     doc_id: str
     max_pages: int | None = None
     timeout: float | None = None
+    fmt: str = "csv"
 
 
 @dataclass
 class Outcome:
     task: Task
-    extraction: Extraction | None = None
+    extraction: Extraction | None = None  # parquet: the rows, written by the parent
+    encoded: dict[str, tuple[int, str]] | None = None  # csv, jsonl: the rows already formatted
     summary: DocumentSummary | None = None
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
@@ -121,7 +123,11 @@ def process(task: Task) -> Outcome:
         doc = nlp.make_doc(source.text)
         doc._.source = source
         extraction = extract(nlp(doc), task.doc_id)
-        return Outcome(task, extraction, warnings=source.warnings + extraction.warnings)
+        warnings = source.warnings + extraction.warnings
+        if task.fmt == "parquet":
+            return Outcome(task, extraction, warnings=warnings)
+        return Outcome(task, encoded=encode_rows(extraction, task.fmt), summary=extraction.summary(),
+                       warnings=warnings)
     except IngestError as error:
         return Outcome(task, error=str(error))
     except DocumentTimeout:
@@ -170,17 +176,20 @@ def run_batch(
 ) -> BatchResult:
     """Process every input and write the tables; `on_outcome` sees each result in order."""
     inputs = collect_inputs(arguments)
-    tasks = [Task(path, doc_id, max_pages, timeout)
+    tasks = [Task(path, doc_id, max_pages, timeout, fmt)
              for (path, _), doc_id in zip(inputs, doc_ids(inputs), strict=False)]
     jobs = jobs or os.cpu_count() or 1
     writer = TableWriter(out, fmt)
     outcomes: list[Outcome] = []
     try:
         for outcome in _outcomes(tasks, jobs):
-            if outcome.extraction is not None:
+            if outcome.encoded is not None:
+                writer.write_encoded(outcome.encoded)
+                outcome.encoded = None  # its rows are on disk; memory stays flat
+            elif outcome.extraction is not None:
                 writer.write(outcome.extraction)
                 outcome.summary = outcome.extraction.summary()
-                outcome.extraction = None  # its rows are on disk; memory stays flat
+                outcome.extraction = None
             outcomes.append(outcome)
             if on_outcome is not None:
                 on_outcome(outcome)

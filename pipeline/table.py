@@ -8,6 +8,7 @@ Every row keeps its provenance: character offsets into the document's text and t
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import tempfile
@@ -31,6 +32,7 @@ __all__ = [
     "DocumentSummary",
     "Extraction",
     "extract",
+    "encode_rows",
     "TableWriter",
     "read_table",
 ]
@@ -157,21 +159,23 @@ class TableWriter:
                 stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
                 self._files[name] = stream
                 if fmt == "csv":
-                    self._writers[name] = csv.writer(stream, lineterminator="\n")
-                    self._writers[name].writerow(columns)
+                    csv.writer(stream, lineterminator="\n").writerow(columns)
 
     def write(self, extraction: Extraction) -> None:
+        if self.fmt != "parquet":
+            self.write_encoded(encode_rows(extraction, self.fmt))
+            return
         for name, columns in TABLES.items():
             rows = extraction.rows(name)
             self.counts[name] += len(rows)
-            if self.fmt == "csv":
-                self._writers[name].writerows(["" if v is None else v for v in row] for row in rows)
-            elif self.fmt == "jsonl":
-                stream = self._files[name]
-                for row in rows:
-                    stream.write(json.dumps(dict(zip(columns, row, strict=False)), ensure_ascii=False) + "\n")
-            elif rows:
+            if rows:
                 self._write_parquet(name, columns, rows)
+
+    def write_encoded(self, encoded: dict[str, tuple[int, str]]) -> None:
+        """Append one document's rows as `encode_rows` made them (csv or jsonl)."""
+        for name, (count, text) in encoded.items():
+            self.counts[name] += count
+            self._files[name].write(text)
 
     def _write_parquet(self, name: str, columns: tuple, rows: list[tuple]) -> None:
         import pyarrow as pa
@@ -214,6 +218,25 @@ class TableWriter:
         for stream in self._files.values():
             if not stream.closed:
                 stream.close()
+
+
+def encode_rows(extraction: Extraction, fmt: str) -> dict[str, tuple[int, str]]:
+    """(row count, text) per table of one document, as a csv or jsonl writer appends them.
+
+    Made where the document was processed: with --jobs the workers format the rows and the
+    parent process only writes strings, so it does not become the bottleneck."""
+    encoded = {}
+    for name, columns in TABLES.items():
+        rows = extraction.rows(name)
+        if fmt == "csv":
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerows(["" if v is None else v for v in row] for row in rows)
+            text = buffer.getvalue()
+        else:
+            text = "".join(json.dumps(dict(zip(columns, row, strict=False)), ensure_ascii=False) + "\n"
+                           for row in rows)
+        encoded[name] = (len(rows), text)
+    return encoded
 
 
 def _typed(column: str, value):
