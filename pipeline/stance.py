@@ -76,6 +76,7 @@ class Stance(RuleComponent):
         self.respondent_frames = set(self.lexicons.get("respondent_frames", []))
         self.motion_prepositions = set(self.lexicons.get("motion_prepositions", []))
         self.denial_frames = set(self.lexicons.get("denial_frames", []))
+        self.reason_openers = set(self.lexicons.get("reason_openers", []))
         countries = self.nlp.get_pipe("emn_countries") if "emn_countries" in self.nlp.pipe_names else None
         self.named_if_respondent = getattr(countries, "named_if_respondent", set())
         self.subject_gap_words = set(self.lexicons.get("subject_gap_words", []))
@@ -257,6 +258,9 @@ class Stance(RuleComponent):
     def decide(self, text, statement, target, targets, cues, all_cues) -> tuple[str, str]:
         """The stance of one target and the cue that decided it."""
         left_hard, right_hard = self._hard_segment(statement, target, cues)
+        if target.kind == "list":
+            left_hard, right_hard = self._main_clause_of_parked_list(statement, target, targets, cues,
+                                                                     left_hard, right_hard)
         exception = self._exception(text, target, targets, cues, left_hard, right_hard)
         if exception is not None:
             left, right = self._excepted_clause(text, statement, cues, exception, left_hard, right_hard)
@@ -289,6 +293,21 @@ class Stance(RuleComponent):
             elif span.start_char >= target.end:
                 right = min(right, span.start_char)
         return left, right
+
+    def _main_clause_of_parked_list(self, statement, target, targets, cues, left, right) -> tuple[int, int]:
+        """A list parked at the end of a reason clause belongs to the main clause before it:
+        'Evaluations have not been carried out in most States, either because ... or because
+        no data were available (AT, BG)' is `no`, as ANNOTATION's 'either because' rule says.
+        Only when no other country stands before the reason clause to own it."""
+        before = [s for r, s in cues if self.rules[r].category == "TERMINATE" and s.end_char <= target.start]
+        reasons = [s for s in before if s.text.lower() in self.reason_openers]
+        if not before or before[-1] not in reasons or before[-1].end_char != left:
+            return left, right
+        main_left = max([statement.start_char] + [s.end_char for s in before if s not in reasons])
+        main_right = min(s.start_char for s in reasons if s.start_char >= main_left)
+        if any(other.start < main_right for other in targets if other is not target):
+            return left, right
+        return main_left, main_right
 
     def _clause(self, text, target, targets, cues, left, right) -> tuple[int, int]:
         """Narrow the hard segment to the target's clause and, after 'either', its branch."""

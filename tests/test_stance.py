@@ -24,6 +24,9 @@ def stances(doc):
          [("AT", "no_information"), ("BE", "no_information")]),
         ("Four States (AT, BE) did not have any findings, either because they did not look "
          "or no data was available.", [("AT", "no"), ("BE", "no")]),
+        ("Evaluations have not been carried out in most States, either because the mechanism is new "
+         "or because no data were available (AT, BE).", [("AT", "no"), ("BE", "no")]),
+        ("Three States apply it because the law requires it (DE, FR).", [("DE", "yes"), ("FR", "yes")]),
         ("Most States stated that they either have no such practice to report on (CY, FR) or "
          "they have no information about this question (HR, LU).",
          [("CY", "no"), ("FR", "no"), ("HR", "no_information"), ("LU", "no_information")]),
