@@ -34,7 +34,10 @@ BOLD_GROUP = "BOLD_GROUP"  # bold markup: blank all but group 1, which is bold
 FOOTNOTE = "FOOTNOTE"  # a footnote paragraph: kept, but out of the body text
 PLAIN_MARKER = "PLAIN_MARKER"  # a footnote marker in plain digits: blanked when its footnote follows
 PLAIN_FOOTNOTE = "PLAIN_FOOTNOTE"  # a paragraph opening with a plain number: a footnote when its marker precedes
-CATEGORIES = {BLANK, KEEP_GROUP, BOLD_GROUP, FOOTNOTE, PLAIN_MARKER, PLAIN_FOOTNOTE}
+RUNNING_LINE = "RUNNING_LINE"  # a line blanked where it repeats: page furniture of a text conversion
+CATEGORIES = {BLANK, KEEP_GROUP, BOLD_GROUP, FOOTNOTE, PLAIN_MARKER, PLAIN_FOOTNOTE, RUNNING_LINE}
+MIN_RUNNING_WORDS = 3  # a repeated line this long is a running header, not a repeated short word
+TITLE_LINES = 6  # the lines at the top where the title stands, which a running header may repeat
 
 
 class MarkupTokenizer(Tokenizer):
@@ -131,7 +134,7 @@ class Normalizer(RuleComponent):
         blanks: list[tuple[int, int]] = []
         bold: list[tuple[int, int]] = []
         footnotes: list[tuple[int, int]] = []
-        plain: dict[str, list[re.Match]] = {PLAIN_MARKER: [], PLAIN_FOOTNOTE: []}
+        plain: dict[str, list[re.Match]] = {PLAIN_MARKER: [], PLAIN_FOOTNOTE: [], RUNNING_LINE: []}
         for category, pattern in self._compiled:
             for match in pattern.finditer(text):
                 if category in plain:
@@ -145,6 +148,7 @@ class Normalizer(RuleComponent):
                     blanks += [(match.start(), inner_start), (inner_end, match.end())]
                     if category == BOLD_GROUP:
                         bold.append((inner_start, inner_end))
+        blanks += running_lines(text, plain[RUNNING_LINE])
         for marker, footnote in plain_footnotes(plain[PLAIN_MARKER], plain[PLAIN_FOOTNOTE]):
             blanks.append(marker.span("number"))
             footnotes.append(footnote.span())
@@ -157,6 +161,21 @@ class Normalizer(RuleComponent):
         set_group(doc, BOLD, _spans(doc, bold, "expand"))
         set_group(doc, FOOTNOTES, _spans(doc, footnotes, "expand"))
         return doc
+
+
+def running_lines(text: str, lines: list[re.Match]) -> list[tuple[int, int]]:
+    """Ranges of the lines that come again word for word, except where one stands among the
+    first lines of the text: that is the title the header repeats."""
+    title_end = 0
+    for _ in range(TITLE_LINES):
+        title_end = text.find("\n", title_end) + 1 or len(text)
+    occurrences: dict[str, list[re.Match]] = {}
+    for line in lines:
+        words = line.group("line").split()
+        if len(words) >= MIN_RUNNING_WORDS:
+            occurrences.setdefault(" ".join(words), []).append(line)
+    return [line.span("line") for repeated in occurrences.values() if len(repeated) > 1
+            for line in repeated if line.start() >= title_end]
 
 
 def plain_footnotes(markers: list[re.Match], paragraphs: list[re.Match]) -> list[tuple[re.Match, re.Match]]:

@@ -156,8 +156,10 @@ class Stance(RuleComponent):
     def find_cues(self, doc: Doc, within: list[tuple[int, int]] | None = None) -> list[tuple]:
         """Cue matches outside code lists ("NO" is Norway), minus those a PSEUDO cue overlaps."""
         in_lists = {i for s in doc.spans[CODE_LISTS] for i in range(s.start, s.end)}
+        body = doc._.body_text  # page furniture is blanked there: 'Query No. 6117' negates nothing
         found = [(r, s) for r, s in self.matcher(doc, within=within)
-                 if not in_lists.intersection(range(s.start, s.end))]
+                 if not in_lists.intersection(range(s.start, s.end))
+                 and not body[s.start_char:s.end_char].isspace()]
         pseudo = [(r, s) for r, s in found if self.rules[r].category == "PSEUDO"]
         kept = []
         for index, span in found:

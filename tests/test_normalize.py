@@ -1,6 +1,7 @@
 """Normalisation keeps offsets: markup is blanked in place, bold and footnotes become spans."""
 
 from pipeline.normalize import BOLD, FOOTNOTES, MARKUP
+from pipeline.stance import RESPONSES
 
 
 def test_bold_markup_blanked_in_place_and_kept_as_bold(process):
@@ -51,3 +52,14 @@ def test_numbered_lines_without_a_marker_are_no_footnotes(process):
     doc = process(text)
     assert list(doc.spans[FOOTNOTES]) == []
     assert doc._.clean_text == text
+
+
+def test_a_repeated_running_header_is_blanked_and_a_paragraph_runs_on(process):
+    header = "EMN Ad-Hoc Query No. 6117 \u2013 Resettlement"
+    text = (f"{header}\n\n3.1. Do States resettle?\n\nTwo States (AT, BE) stated that refugees have access to\n\n"
+            f"Page 1 of 2\n\f{header}\n\nthe same measures. Two other States (CY, CZ) ended at the time of reply.\n\n"
+            f"Page 2 of 2\n\f{header}\n\nThey did so at the\ntime of reply.\n")
+    doc = process(text)
+    assert doc._.clean_text.count(header) == 1  # the title at the top stays
+    assert "time of reply." in doc._.clean_text.split("They did so")[1]  # a repeated line ending a sentence stays
+    assert [s._.stance for s in doc.spans[RESPONSES]] == ["yes"] * 4
