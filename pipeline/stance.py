@@ -408,7 +408,7 @@ class Stance(RuleComponent):
                 continue
             if cue.end_char > target.start:
                 continue
-            end = cue.end_char
+            end, holds_target = cue.end_char, False
             for other in sorted(targets, key=lambda t: t.start):
                 if other.start < end:
                     continue
@@ -419,8 +419,9 @@ class Stance(RuleComponent):
                 if not (COORDINATION.match(between) or opens_with_subject):
                     break
                 end = other.end
-                if other is target:
-                    return cue.start_char, end
+                holds_target = holds_target or other is target
+            if holds_target:  # the phrase runs to its last State: 'Cyprus and Greece, where ...'
+                return cue.start_char, end
         return None
 
     def _lead_in_polarity(self, lead_in: Span, cues_of) -> tuple[str, str]:

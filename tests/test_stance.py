@@ -53,6 +53,8 @@ def stances(doc):
         ("With the exception of **Belgium**, **Spain** and **Norway**, no further information was provided.",
          [("BE", "yes"), ("ES", "yes"), ("NO", "yes")]),
         ("All respondents except **Ireland** have a procedure.", [("IE", "no")]),
+        ("With the exception of **Cyprus** and Greece, where the law allows force, none of the States "
+         "reported using coercion.", [("CY", "yes"), ("EL", "yes")]),
         ("Except for (AT, BE), all States reported no cases.", [("AT", "yes"), ("BE", "yes")]),
         # rule 3: places are not rows
         ("**Poland** explained that services were provided in the UK for money.", [("PL", "mention")]),
