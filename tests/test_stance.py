@@ -78,6 +78,8 @@ def test_stance(process, sentence, expected):
         ("Have cases of exploitation been detected?", "**Lithuania** reported no confirmed cases.", "no"),
         ("Do States keep statistics?", "**Latvia** reported no changes in 2019.", "mention"),
         ("Can workers switch permits?", "**Norway** considered the question not applicable.", "no"),
+        ("Which safeguards are in place?", "In **Croatia**, no specific safeguards are in place.", "no"),
+        ("Which safeguards are in place?", "In **Croatia**, no fee is charged for the test.", "mention"),
         ("Which obligations do employers have?", "In **Austria**, the rent may not be deducted automatically.",
          "mention"),
     ],
