@@ -58,10 +58,9 @@ class Checks(RuleComponent):
         super().__init__(nlp, name)
 
     def setup(self) -> None:
-        self.number_words = self.nlp.get_pipe("emn_metadata").number_words
-        words = sorted(self.number_words, key=len, reverse=True)
-        number = r"\d{1,3}|" + "|".join(re.escape(w).replace(r"\-", "[- ]") for w in words)
-        self.stated_count = [re.compile(rule.regex.replace("{NUMBER}", number))
+        metadata = self.nlp.get_pipe("emn_metadata")
+        self.number_words = metadata.number_words
+        self.stated_count = [re.compile(rule.regex.replace("{NUMBER}", metadata.number_pattern))
                              for rule in self.rules_of("STATED_LIST_COUNT")]
 
     def __call__(self, doc: Doc) -> Doc:

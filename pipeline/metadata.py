@@ -64,10 +64,11 @@ class Metadata(RuleComponent):
     def setup(self) -> None:
         self.number_words = self.lexicons.get("number_words", [])
         words = sorted(self.number_words, key=len, reverse=True)
-        number = r"\d{1,3}|" + "|".join(re.escape(w).replace(r"\-", "[- ]") for w in words)
+        # what '{NUMBER}' in a rule stands for: digits or a number word; checks use it too
+        self.number_pattern = r"\d{1,3}|" + "|".join(re.escape(w).replace(r"\-", "[- ]") for w in words)
         self.patterns = {}
         for rule in self.rules:
-            rule_regex = rule.regex.replace("{NUMBER}", number)
+            rule_regex = rule.regex.replace("{NUMBER}", self.number_pattern)
             self.patterns.setdefault(rule.category, []).append(re.compile(rule_regex))
         self.title_boilerplate = {w.lower() for w in self.lexicons.get("title_boilerplate", [])}
 
