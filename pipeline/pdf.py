@@ -146,7 +146,7 @@ def one_line(error: BaseException) -> str:
 
 # --- words and lines ------------------------------------------------------------------------
 
-def page_words(page, bold_fonts: dict[str, bool]) -> tuple[list[Word], int]:
+def page_words(page, fonts: dict[str, tuple[bool, bool]]) -> tuple[list[Word], int]:
     """The page's upright words in one pass over its characters, in content-stream order.
 
     A word is a run of characters in one font and size that follow each other on the line
@@ -154,7 +154,6 @@ def page_words(page, bold_fonts: dict[str, bool]) -> tuple[list[Word], int]:
     pieces again ("(" + bold "BE,"). Much cheaper than `extract_words`, which clusters and
     sorts every character. Also returns how many characters were left out as not upright."""
     words: list[Word] = []
-    symbol_fonts: dict[str, bool] = {}
     sideways = 0
     parts: list[str] = []
     font, size, bold = None, 0.0, False
@@ -175,12 +174,11 @@ def page_words(page, bold_fonts: dict[str, bool]) -> tuple[list[Word], int]:
             words.append(make_word(parts, x0, x1, top, bottom, size, bold))
         font, size = char_font, char_size
         gap, back = GLUE_GAP * size, -0.5 * size
-        bold = bold_fonts.get(font)
-        if bold is None:
-            bold = bold_fonts[font] = BOLD_FONT.search(font.split("+", 1)[-1]) is not None
-        if font not in symbol_fonts:
-            symbol_fonts[font] = SYMBOL_FONT.search(font) is not None
-        if symbol_fonts[font] and text.isascii():
+        if font not in fonts:  # (bold, symbol) per font name, worked out once per document
+            fonts[font] = (BOLD_FONT.search(font.split("+", 1)[-1]) is not None,
+                           SYMBOL_FONT.search(font) is not None)
+        bold, symbol = fonts[font]
+        if symbol and text.isascii():
             text = "\u2022"  # ZapfDingbats 'n' is a square, '3' a tick: a bullet, not the letter
         parts = [text]
         x0, x1, top, bottom = left, right, char_top, char_bottom
@@ -583,11 +581,11 @@ def read_pages(pdf: pdfplumber.PDF, max_pages: int | None) -> list[PageLines]:
     pages = pdf.pages
     if max_pages is not None and len(pages) > max_pages:
         raise IngestError(f"{len(pages)} pages, more than --max-pages {max_pages}")
-    bold_fonts: dict[str, bool] = {}
+    fonts: dict[str, tuple[bool, bool]] = {}
     result = []
     for page in pages:
         try:
-            words, sideways = page_words(page, bold_fonts)
+            words, sideways = page_words(page, fonts)
         except IngestError:
             raise
         except Exception as error:  # pdfminer raises many kinds on broken content streams
