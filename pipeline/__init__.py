@@ -31,6 +31,7 @@ def load():
 
     import spacy
 
-    from . import checks, countries, items, metadata, normalize, sections, stance  # noqa: F401 - factories
+    from . import checks, countries, items, metadata, normalize, sections  # noqa: F401 - factories
+    from .stance import component  # noqa: F401 - factory
 
     return spacy.load(str(files(MODELS)))

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from .schema import STANCES
+
 __all__ = ["Score", "DocumentScore", "evaluate", "load_gold", "load_predictions", "render"]
 
-STANCES = ("yes", "no", "no_information", "mention")
 EDGE_PUNCTUATION = " \t\n.,;:!?\"'()[]-\u2013\u2014"
 
 
@@ -115,7 +116,7 @@ def load_gold(folder: Path) -> list[Gold]:
 
 def load_predictions(folder: Path) -> dict[str, pd.DataFrame]:
     """The documents, questions and responses tables of an output folder, any format."""
-    from .table import read_table
+    from .export.writers import read_table
 
     return {name: read_table(Path(folder), name) for name in ("documents", "questions", "responses")}
 

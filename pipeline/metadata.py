@@ -15,15 +15,15 @@ from spacy.tokens import Doc, Span
 
 from ._extensions import group_ranges, install_extensions, set_group
 from .countries import CODE_LISTS, COUNTRIES
+from .ingest.source import FROM_SUPERSCRIPT
 from .normalize import FOOTNOTES
 from .rules import RuleComponent
 from .sections import HEADINGS, QUESTIONS, collapse
 
-__all__ = ["META", "RESPONDENTS", "Metadata", "parse_number", "SUPERSCRIPT_DIGITS"]
+__all__ = ["META", "RESPONDENTS", "Metadata", "parse_number"]
 
 META = "emn_meta"
 RESPONDENTS = "emn_respondents"
-SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 MONTHS = {
     name: index
     for index, names in enumerate(
@@ -50,7 +50,7 @@ def parse_number(text: str, number_words: list[str]) -> int | None:
 
 
 def footnote_number(marker: str) -> int | None:
-    digits = re.sub(r"\D", "", marker.translate(SUPERSCRIPT_DIGITS))
+    digits = re.sub(r"\D", "", marker.translate(FROM_SUPERSCRIPT))
     return int(digits) if digits else None
 
 

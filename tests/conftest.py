@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import load
-from pipeline.ingest import Source
+from pipeline.ingest import Source, make_doc
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -25,9 +25,7 @@ def process(nlp):
     """Run the pipeline on a text as if it were a .txt file."""
 
     def run(text: str):
-        doc = nlp.make_doc(text)
-        doc._.source = Source(path=Path("test.txt"), text=text)
-        return nlp(doc)
+        return nlp(make_doc(nlp, Source(path=Path("test.txt"), text=text)))
 
     return run
 

@@ -3,7 +3,7 @@
 import pytest
 
 from pipeline.checks import CHECKS
-from pipeline.table import extract
+from pipeline.export.tables import extract
 
 from .conftest import DATA, summary
 
@@ -84,11 +84,9 @@ def test_a_majority_is_not_a_number(process):
 
 
 def test_clean_documents_have_no_errors_or_warnings(nlp):
-    from pipeline.ingest import read_source
+    from pipeline.ingest import make_doc, read_source
 
     for path in sorted((DATA / "summaries").glob("*.txt")):
         source = read_source(path)
-        doc = nlp.make_doc(source.text)
-        doc._.source = source
-        doc = nlp(doc)
+        doc = nlp(make_doc(nlp, source))
         assert [f for f in doc._.findings if f.severity != "info"] == [], path.name

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch import run_batch
+from pipeline.export.batch import run_batch
 from pipeline.evaluate import evaluate
 
 from .conftest import DATA, ROOT, SAMPLES
@@ -116,16 +116,14 @@ def test_pipeline_survives_a_save_and_load_round_trip(nlp, tmp_path):
     """The rules saved by `nlp.to_disk` load back with `spacy.load` and give the same rows."""
     import spacy
 
-    from pipeline.ingest import read_source
-    from pipeline.table import extract
+    from pipeline.ingest import make_doc, read_source
+    from pipeline.export.tables import extract
 
     nlp.to_disk(tmp_path / "model")
     reloaded = spacy.load(tmp_path / "model")
     source = read_source(SAMPLE_TEXT)
     rows = []
     for pipeline in (nlp, reloaded):
-        doc = pipeline.make_doc(source.text)
-        doc._.source = source
-        rows.append(extract(pipeline(doc), "x").responses)
+        rows.append(extract(pipeline(make_doc(pipeline, source)), "x").responses)
     assert rows[0] == rows[1] and rows[0]
     assert Path(tmp_path / "model" / "emn_stance" / "rules.json").exists()

@@ -17,8 +17,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from pipeline.ingest import IngestError, content_kind, read_source
-from pipeline.pdf import read_pdf
+from pipeline.ingest import IngestError, read_source
+from pipeline.ingest.text import content_kind
+from pipeline.ingest.pdf import read_pdf
 
 from .conftest import split_rendering
 

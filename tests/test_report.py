@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from pipeline.report import split
+from pipeline.cli.report import split
 
 from .conftest import DATA, ROOT, SAMPLES
 

@@ -7,7 +7,7 @@ import sys
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.table import extract
+from pipeline.export.tables import extract
 
 from .conftest import DATA, ROOT, SAMPLES
 

@@ -6,9 +6,9 @@ import pytest
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.pdfgen import canvas
 
-from pipeline.batch import run_batch
+from pipeline.export.batch import run_batch
 from pipeline.evaluate import evaluate
-from pipeline.table import read_table
+from pipeline.export.writers import read_table
 
 from .conftest import DATA, SAMPLES
 

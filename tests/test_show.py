@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from pipeline.show import build_matrix, country_ranges, load_tables, response_rows, select_documents
+from pipeline.cli.show import build_matrix, country_ranges, load_tables, response_rows, select_documents
 
 from .conftest import ROOT, SAMPLES
 

@@ -20,7 +20,7 @@ from docx.opc.part import Part
 from docx.oxml import parse_xml
 
 from pipeline.ingest import IngestError, read_source
-from pipeline.word import read_docx
+from pipeline.ingest.docx import read_docx
 
 from .conftest import split_rendering
 

@@ -46,7 +46,7 @@ def run(inputs, out, fmt, jobs, max_pages, timeout, quiet) -> None:
 
     Exit status: 0 when every document was processed, 1 when some failed (the others are
     written), 2 for a usage error."""
-    from .batch import run_batch
+    from ..export.batch import run_batch
 
     arguments = list(inputs) or [DEFAULT_INPUT]
     progress = _progress_bar(arguments)
@@ -82,7 +82,7 @@ def _progress_bar(arguments):
         return None
     from tqdm import tqdm
 
-    from .batch import collect_inputs
+    from ..export.batch import collect_inputs
 
     return tqdm(total=len(collect_inputs(arguments)), unit="doc", file=sys.stderr, leave=False)
 
@@ -102,8 +102,8 @@ def _echo_above(progress, message: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable scores.")
 def evaluate(gold, pred, as_json) -> None:
     """Score the tables in --pred against the gold annotations in --gold."""
-    from .evaluate import evaluate as score
-    from .evaluate import render
+    from ..evaluate import evaluate as score
+    from ..evaluate import render
 
     for folder, what in ((gold, "gold"), (pred, "output")):
         if not Path(folder).is_dir():

@@ -18,11 +18,12 @@ from bisect import bisect_right
 from importlib.resources import files
 from pathlib import Path
 
-from .show import COLOURS, STANCES, SYMBOLS, ShowError, build_matrix, load_tables
+from ..schema import STANCES
+from .show import COLOURS, SYMBOLS, ShowError, build_matrix, load_tables
 
 __all__ = ["PALETTE", "TEMPLATE", "find_source", "read_text", "split", "build_report", "write_report"]
 
-TEMPLATE = ("pipeline", "templates/report.html.j2")
+TEMPLATE = ("pipeline.cli", "templates/report.html.j2")
 PALETTE = {"yes": "#a8dcab", "no": "#f3aeae", "no_information": "#f8e38c", "mention": "#a9cdf2"}
 SEARCHED = (Path("."), Path("samples"))
 TITLE_EVIDENCE = 300  # characters of each evidence sentence in a cell's hover text
@@ -40,7 +41,7 @@ def find_source(doc_id: str, inputs: list[Path]) -> Path | None:
 
 def read_text(path: Path | None, rows: list[dict]):
     """The document's Source when it can be read and its code-list spans still hold codes; else a note."""
-    from .ingest import IngestError, read_source
+    from ..ingest import IngestError, read_source
 
     if path is None:
         return None, "input file not found (give its folder with --inputs); showing the evidence sentences"

@@ -16,14 +16,14 @@ import re
 import zipfile
 from pathlib import Path
 
-from .ingest import IngestError, Source, content_kind, merge_ranges
+from .source import TO_SUPERSCRIPT, IngestError, Source, merge_ranges
+from .text import content_kind
 
 __all__ = ["read_docx"]
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
 BULLET = "•"
-SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 FALSE_VALUES = ("0", "false", "off", "none")
 # Containers whose runs are shown in place: links, tracked insertions, content controls.
 INLINE_CONTAINERS = frozenset(W + tag for tag in (
@@ -213,7 +213,7 @@ def paragraph_text(p, styles: Styles, numbers: dict[str, str] | None) -> Paragra
             elif tag == f"{W}footnoteReference" and numbers is not None:
                 note_id = item.get(f"{W}id", "")
                 number = numbers.setdefault(note_id, str(len(numbers) + 1))
-                out.glue(number.translate(SUPERSCRIPT))
+                out.glue(number.translate(TO_SUPERSCRIPT))
                 out.notes.append((note_id, number))
     return out
 
@@ -293,7 +293,7 @@ def write_footnote(writer: DocxWriter, paragraphs: list, number: str, styles: St
             text += "\n"
         bold.extend((len(text) + s, len(text) + e) for s, e in part_bold)
         text += part
-    writer.paragraph(text, bold, number.translate(SUPERSCRIPT) + " ")
+    writer.paragraph(text, bold, number.translate(TO_SUPERSCRIPT) + " ")
 
 
 def read_docx(path: Path, data: bytes) -> Source:

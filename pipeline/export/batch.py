@@ -16,8 +16,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .ingest import SUPPORTED_SUFFIXES, IngestError, read_source
-from .table import DocumentSummary, Extraction, TableWriter, encode_rows
+from ..ingest import SUPPORTED_SUFFIXES, IngestError, make_doc, read_source
+from .tables import DocumentSummary, Extraction
+from .writers import TableWriter, encode_rows
 
 __all__ = ["Task", "Outcome", "BatchResult", "collect_inputs", "process", "run_batch"]
 
@@ -109,8 +110,8 @@ def _alarm(signum, frame):
 
 def process(task: Task) -> Outcome:
     """One file through the pipeline; any failure becomes a one-line error."""
-    from . import load
-    from .table import extract
+    from .. import load
+    from .tables import extract
 
     use_alarm = task.timeout and hasattr(signal, "setitimer")
     if use_alarm:
@@ -119,10 +120,7 @@ def process(task: Task) -> Outcome:
     try:
         source = read_source(task.path, max_pages=task.max_pages)
         nlp = load()
-        nlp.max_length = max(nlp.max_length, len(source.text) + 1)
-        doc = nlp.make_doc(source.text)
-        doc._.source = source
-        extraction = extract(nlp(doc), task.doc_id)
+        extraction = extract(nlp(make_doc(nlp, source)), task.doc_id)
         warnings = source.warnings + extraction.warnings
         if task.fmt == "parquet":
             return Outcome(task, extraction, warnings=warnings)
@@ -156,7 +154,7 @@ def _outcomes(tasks: list[Task], jobs: int):
         return
     import multiprocessing
 
-    from . import load
+    from .. import load
 
     load()  # forked workers inherit the loaded pipeline
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")

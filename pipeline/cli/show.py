@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from ..schema import STANCES
+
 __all__ = [
-    "STANCES",
     "SYMBOLS",
     "COLOURS",
     "ShowError",
@@ -34,7 +35,6 @@ __all__ = [
     "show",
 ]
 
-STANCES = ("yes", "no", "no_information", "mention")
 SYMBOLS = {"yes": "✔", "no": "✘", "no_information": "?", "mention": "•"}
 COLOURS = {"yes": "green", "no": "red", "no_information": "yellow", "mention": "blue"}
 NO_STATEMENT = "·"
@@ -71,7 +71,8 @@ class Matrix:
 
 def load_tables(folder: Path) -> dict:
     """The four tables of an output folder as DataFrames of strings; ShowError when absent."""
-    from .table import TABLES, read_table
+    from ..export.writers import read_table
+    from ..schema import TABLES
 
     folder = Path(folder)
     if not folder.is_dir():

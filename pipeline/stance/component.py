@@ -17,12 +17,12 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ._extensions import group_ranges, install_extensions, question_id, set_group, span_values
-from .countries import CODE_LISTS, COUNTRIES
-from .items import ITEMS, SUBJECT_LIST
-from .normalize import BOLD
-from .rules import RuleComponent, RuleMatcher
-from .sections import STATEMENTS
+from .._extensions import group_ranges, install_extensions, question_id, set_group, span_values
+from ..countries import CODE_LISTS, COUNTRIES
+from ..items import ITEMS, SUBJECT_LIST
+from ..normalize import BOLD
+from ..rules import RuleComponent, RuleMatcher
+from ..sections import STATEMENTS
 
 __all__ = ["CUES", "RESPONSES", "STANCE_OF", "OPPOSITE", "Stance"]
 

@@ -27,7 +27,8 @@ from pdfminer.layout import LTChar, LTContainer, LTCurve
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
-from .ingest import Box, IngestError, Source, content_kind, merge_ranges
+from .source import TO_SUPERSCRIPT, Box, IngestError, Source, merge_ranges
+from .text import content_kind
 
 __all__ = ["read_pdf"]
 
@@ -59,7 +60,6 @@ PAGE_NUMBER = re.compile(
 CID = re.compile(r"\(cid:\d+\)")
 SYMBOL_FONT = re.compile(r"(?i)dingbat|symbol|wingding|webding")  # fonts whose letters draw bullets
 BULLETS = frozenset("•▪▫●○◦■□►▸▶➢➤✓✔❖★☆♦◆–-*·")
-SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 SPACES = frozenset(" \t\n\r\xa0\u2002\u2003\u2009\u200a\u200b\u3000")
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl",
                            "ﬅ": "st", "ﬆ": "st"})
@@ -466,7 +466,7 @@ def line_pieces(line: Line) -> list[Piece]:
         text = word.text
         label = prev is None and (word.marker or line.label)
         if word.marker or label:
-            text = text.translate(SUPERSCRIPT)
+            text = text.translate(TO_SUPERSCRIPT)
         glue = prev is not None and (word.marker or word.x0 - prev.x1 < GLUE_GAP * min(
             word.size, prev.size))
         if glue:

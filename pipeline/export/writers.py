@@ -1,8 +1,6 @@
-"""Table: a processed Doc becomes rows of the four tables ANNOTATION.md defines.
+"""Writers: rows streamed into table files, and tables read back, in csv, jsonl or parquet.
 
-Rows are plain tuples in the column order named here, so a batch can stream them to disk as
-each document finishes; `read_table` reads a written table back as one DataFrame.
-Every row keeps its provenance: character offsets into the document's text and the page.
+Until `commit`, the previous outputs stay untouched, so a failed run loses nothing.
 """
 
 from __future__ import annotations
@@ -12,127 +10,16 @@ import io
 import json
 import os
 import tempfile
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc
+from ..schema import INT_COLUMNS, TABLES
 
-from ._extensions import enclosing_range, group_ranges, question_id, span_values
-from .normalize import plain_text
-from .sections import QUESTIONS, STATEMENTS
-from .stance import RESPONSES
+if TYPE_CHECKING:
+    from .tables import Extraction
 
-__all__ = [
-    "DOCUMENT_COLUMNS",
-    "QUESTION_COLUMNS",
-    "RESPONSE_COLUMNS",
-    "CHECK_COLUMNS",
-    "TABLES",
-    "DocumentSummary",
-    "Extraction",
-    "extract",
-    "encode_rows",
-    "TableWriter",
-    "read_table",
-]
+__all__ = ["FORMATS", "TableWriter", "encode_rows", "read_table"]
 
-DOCUMENT_COLUMNS = (
-    "doc_id", "query_id", "query_date", "title", "n_respondents_stated",
-    "n_respondents_listed", "respondents",
-)
-QUESTION_COLUMNS = ("doc_id", "question_id", "question", "start_char", "end_char", "page")
-RESPONSE_COLUMNS = (
-    "doc_id", "query_id", "question_id", "country", "stance", "item", "mention_type",
-    "evidence", "start_char", "end_char", "page",
-)
-CHECK_COLUMNS = ("doc_id", "question_id", "severity", "kind", "detail", "start_char", "end_char")
-TABLES = {
-    "documents": DOCUMENT_COLUMNS,
-    "questions": QUESTION_COLUMNS,
-    "responses": RESPONSE_COLUMNS,
-    "checks": CHECK_COLUMNS,
-}
-
-
-@dataclass(frozen=True)
-class DocumentSummary:
-    """What a run reports per document once its rows are written."""
-
-    doc_id: str
-    rows: int
-    questions: int
-    errors: int
-    warnings: int
-
-
-@dataclass
-class Extraction:
-    """One document's rows, table by table."""
-
-    doc_id: str
-    documents: list[tuple] = field(default_factory=list)
-    questions: list[tuple] = field(default_factory=list)
-    responses: list[tuple] = field(default_factory=list)
-    checks: list[tuple] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    def rows(self, table: str) -> list[tuple]:
-        return getattr(self, table)
-
-    def summary(self) -> DocumentSummary:
-        severities = Counter(row[2] for row in self.checks)
-        return DocumentSummary(self.doc_id, len(self.responses), len(self.questions),
-                               severities["error"], severities["warning"])
-
-
-def extract(doc: Doc, doc_id: str) -> Extraction:
-    """The document, question and response rows of a processed Doc."""
-    from .checks import check_rows
-
-    meta = doc._.metadata or {}
-    source = doc._.source
-    page_at = source.page_at if source is not None else (lambda offset: None)
-    result = Extraction(doc_id)
-    respondents = meta.get("respondents", [])
-    stated = meta.get("n_respondents_stated")
-    result.documents.append((
-        doc_id, meta.get("query_id", ""), meta.get("query_date", ""), meta.get("title", ""),
-        "" if stated is None else stated, len(respondents), ";".join(respondents),
-    ))
-    for question in doc.spans[QUESTIONS]:
-        result.questions.append((
-            doc_id, question.label_,
-            plain_text(doc, question.start_char, question.end_char),
-            question.start_char, question.end_char, _page(page_at, question.start_char),
-        ))
-    evidence: dict[tuple[int, int], str] = {}
-    stances, items, mention_types = (span_values(doc, name) for name in ("stance", "item", "mention_type"))
-    for start, end, code in group_ranges(doc, RESPONSES)[1]:
-        key = (start, end)
-        question = question_id(doc, start, end)
-        statement = enclosing_range(doc, STATEMENTS, start, end)
-        if question is None or statement is None:
-            continue
-        if statement[:2] not in evidence:
-            evidence[statement[:2]] = plain_text(doc, statement[0], statement[1])
-        result.responses.append((
-            doc_id, meta.get("query_id", ""), question, code, stances.get(key),
-            items.get(key) or "", mention_types.get(key), evidence[statement[:2]],
-            start, end, _page(page_at, start),
-        ))
-    result.checks.extend(check_rows(doc, doc_id))
-    if not result.questions:
-        result.warnings.append("no question headings found (is this an EMN Ad-Hoc Query summary?)")
-    return result
-
-
-def _page(page_at, offset: int):
-    page = page_at(offset)
-    return "" if page is None else page
-
-
-INT_COLUMNS = {"start_char", "end_char", "page", "n_respondents_stated", "n_respondents_listed"}
 FORMATS = {"csv": ".csv", "jsonl": ".jsonl", "parquet": ".parquet"}
 
 

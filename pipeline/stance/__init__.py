@@ -1,0 +1,3 @@
+from .component import CUES, RESPONSES, Stance
+
+__all__ = ["CUES", "RESPONSES", "Stance"]
