@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.export.batch import run_batch
 from pipeline.evaluate import evaluate
+from pipeline.export.batch import run_batch
 
 from .conftest import DATA, ROOT, SAMPLES
 
@@ -116,8 +116,8 @@ def test_pipeline_survives_a_save_and_load_round_trip(nlp, tmp_path):
     """The rules saved by `nlp.to_disk` load back with `spacy.load` and give the same rows."""
     import spacy
 
-    from pipeline.ingest import make_doc, read_source
     from pipeline.export.tables import extract
+    from pipeline.ingest import make_doc, read_source
 
     nlp.to_disk(tmp_path / "model")
     reloaded = spacy.load(tmp_path / "model")

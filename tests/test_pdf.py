@@ -18,8 +18,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from pipeline.ingest import IngestError, read_source
-from pipeline.ingest.text import content_kind
 from pipeline.ingest.pdf import read_pdf
+from pipeline.ingest.text import content_kind
 
 from .conftest import split_rendering
 

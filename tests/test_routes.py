@@ -6,8 +6,8 @@ import pytest
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.pdfgen import canvas
 
-from pipeline.export.batch import run_batch
 from pipeline.evaluate import evaluate
+from pipeline.export.batch import run_batch
 from pipeline.export.writers import read_table
 
 from .conftest import DATA, SAMPLES
