@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 
 from spacy.tokens import Doc, Span, Token
 
-__all__ = ["install_extensions", "set_group", "group_ranges", "enclosing_range", "question_id", "span_values"]
+__all__ = ["install_extensions", "set_group", "group", "group_ranges", "enclosing_range", "question_id",
+           "span_values"]
 
 INDEX_KEY = "emn_index"
 VALUES_KEY = "emn_span_values"
@@ -38,6 +40,11 @@ def set_group(doc: Doc, group: str, spans) -> None:
     doc.spans[group] = spans
     items = [(s.start_char, s.end_char, s.label_) for s in spans]
     doc.user_data.setdefault(INDEX_KEY, {})[group] = ([item[0] for item in items], items)
+
+
+def group(doc: Doc, key: str) -> list[Span]:
+    """The spans of a group, or none when the stage that makes it has not run."""
+    return list(doc.spans[key]) if key in doc.spans else []
 
 
 def group_ranges(doc: Doc, group: str) -> tuple[list[int], list[tuple[int, int, str]]]:
@@ -94,13 +101,37 @@ def _span_from(attribute: str):
     return getter
 
 
+TEXTS_KEY = "emn_texts"
+
+
+def _text_or_doc(name: str) -> Callable[[Doc], str]:
+    """raw_text: doc.text built once (doc.text joins every token on each call); clean_text:
+    markup blanked, same length; body_text: footnotes blanked too."""
+
+    def getter(doc: Doc) -> str:
+        texts = doc.user_data.setdefault(TEXTS_KEY, {})
+        if name not in texts:
+            texts[name] = texts["raw_text"] if "raw_text" in texts else doc.text
+        return str(texts[name])
+
+    return getter
+
+
+def _set_text(name: str) -> Callable[[Doc, str], None]:
+    def setter(doc: Doc, value: str) -> None:
+        doc.user_data.setdefault(TEXTS_KEY, {})[name] = value
+
+    return setter
+
+
 def install_extensions() -> None:
     """Register the attributes; safe to call more than once."""
+    # Texts the normaliser sets; a stage that runs without it reads the Doc's own text.
+    for name in ("raw_text", "clean_text", "body_text"):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, getter=_text_or_doc(name), setter=_set_text(name))
     doc_attrs = {
-        "raw_text": None,  # doc.text, built once (doc.text joins every token on each call)
-        "clean_text": None,  # text with markup blanked, same length as doc.text
-        "body_text": None,  # clean_text with footnotes blanked too
-        "markup_ranges": None,  # sorted (start, end) of the blanked markup
+        "markup_ranges": None,  # sorted (start, end) of the markup the normaliser blanked
         "metadata": None,  # dict of the document's metadata (emn_metadata)
         "source": None,  # the ingest.Source the Doc was made from
         "findings": None,  # list of checks.Finding (emn_checks)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import ClassVar
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -19,11 +20,11 @@ from spacy.tokens import Doc
 from ._extensions import enclosing_range, group_ranges, install_extensions, question_id, set_group, span_values
 from .countries import CODE_LISTS, COUNTRIES, NAME_LIST, UNKNOWN_CODES
 from .metadata import META, parse_number
-from .rules import RuleComponent
+from .rules import PatternRule, RuleComponent, number_pattern, shared_config
 from .sections import QUESTION_BODIES, STATEMENTS
 from .stance import RESPONSES
 
-__all__ = ["CHECKS", "SEVERITY", "Finding", "Checks", "check_rows"]
+__all__ = ["CHECKS", "SEVERITY", "Finding", "CheckRule", "Checks", "check_rows"]
 
 CHECKS = "emn_checks"
 SEVERITY = {
@@ -50,17 +51,33 @@ class Finding:
     question_id: str
 
 
+@dataclass
+class CheckRule(PatternRule):
+    """A regex the checks read; '{NUMBER}' stands for a count in digits or words.
+
+    >>> CheckRule(regex="(?P<number>{NUMBER}) States$", category="STATED_LIST_COUNT").category
+    'STATED_LIST_COUNT'
+    """
+
+    CATEGORIES: ClassVar[frozenset[str]] = frozenset({"STATED_LIST_COUNT"})
+    PATTERN_KINDS: ClassVar[frozenset[str]] = frozenset({"regex"})
+
+
 class Checks(RuleComponent):
     """Sets `doc._.findings` and the `emn_checks` span group."""
 
-    def __init__(self, nlp: Language, name: str = "emn_checks"):
+    FACTORY = "emn_checks"
+    RULE_CLASS = CheckRule
+
+    def __init__(self, nlp: Language, name: str = "emn_checks", rules: str = "default",
+                 number_words: list[str] | None = None) -> None:
         install_extensions()
-        super().__init__(nlp, name)
+        self.number_words = list(number_words or [])
+        super().__init__(nlp, name, rules)
 
     def setup(self) -> None:
-        metadata = self.nlp.get_pipe("emn_metadata")
-        self.number_words = metadata.number_words
-        self.stated_count = [re.compile(rule.regex.replace("{NUMBER}", metadata.number_pattern))
+        number = number_pattern(self.number_words)
+        self.stated_count = [re.compile((rule.regex or "").replace("{NUMBER}", number))
                              for rule in self.rules_of("STATED_LIST_COUNT")]
 
     def __call__(self, doc: Doc) -> Doc:
@@ -170,6 +187,7 @@ def check_rows(doc: Doc, doc_id: str) -> list[tuple]:
             for f in doc._.findings or []]
 
 
-@Language.factory("emn_checks", assigns=["doc.spans"])
-def make_checks(nlp: Language, name: str) -> Checks:
-    return Checks(nlp, name)
+@Language.factory("emn_checks", assigns=["doc._.findings", "doc.spans"], requires=["doc._.metadata", "doc.spans"],
+                  default_config={"rules": "default", "number_words": shared_config("number_words")})
+def make_checks(nlp: Language, name: str, rules: str, number_words: list[str]) -> Checks:
+    return Checks(nlp, name, rules, number_words)

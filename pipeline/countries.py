@@ -9,7 +9,6 @@ a list only when all of it is codes, so "(Member)" and "(with X and Y)" are not.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import ClassVar
 
 import pycountry
@@ -19,7 +18,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ._extensions import install_extensions, set_group, span_values
-from .rules import PatternRule, Rule, RuleComponent, RuleMatcher, read_rules, write_rules
+from .rules import LexiconRule, PatternRule, Rule, RuleComponent, RuleMatcher, default_rules_path, read_rules, shared_config
 
 __all__ = [
     "COUNTRIES",
@@ -27,6 +26,8 @@ __all__ = [
     "UNKNOWN_CODES",
     "NAME_LIST",
     "CountryRule",
+    "CountryPatternRule",
+    "CountryLexicon",
     "CountryTable",
     "Countries",
 ]
@@ -50,6 +51,23 @@ class CountryRule(Rule):
     iso: str | None = None
     names: list[str] | None = None
     KIND: ClassVar[str] = "countries"
+
+
+@dataclass
+class CountryPatternRule(PatternRule):
+    """A pattern for a code list, a code, a list of names, or a name that is no country.
+
+    >>> CountryPatternRule(literal="Northern Ireland", category="NOT_A_COUNTRY").kind
+    'literal'
+    """
+
+    CATEGORIES: ClassVar[frozenset[str]] = frozenset(
+        {"CODE_LIST", "BARE_CODE_LIST", "CODE", "ARTICLE_CODE", "NOT_A_COUNTRY", "NAME_LIST", "NAME_LIST_GLUE"})
+
+
+@dataclass
+class CountryLexicon(LexiconRule):
+    NAMES: ClassVar[frozenset[str]] = frozenset({"named_states", "not_codes"})
 
 
 class CountryTable:
@@ -91,15 +109,25 @@ class CountryTable:
 
 
 class Countries(RuleComponent):
-    """Finds code lists, the codes in them, and country names; unknown codes kept aside."""
+    """Finds code lists, the codes in them, and country names; unknown codes kept aside.
 
-    def __init__(self, nlp: Language, name: str = "emn_countries"):
+    Observer States (`observer_states`, a shared lexicon) are recognised by name too."""
+
+    FACTORY = "emn_countries"
+    RULE_CLASS = CountryPatternRule
+    LEXICON_CLASS = CountryLexicon
+
+    def __init__(self, nlp: Language, name: str = "emn_countries", rules: str = "default",
+                 observer_states: list[str] | None = None) -> None:
         install_extensions()
-        super().__init__(nlp, name)
         self.country_rules: list[CountryRule] = []
+        self.named_if_respondent = set(observer_states or [])
+        super().__init__(nlp, name, rules)
+
+    def rule_files(self) -> list[tuple[str, str, type[Rule]]]:
+        return [*super().rule_files(), (COUNTRIES_FILE, "country_rules", CountryRule)]
 
     def setup(self) -> None:
-        self.named_if_respondent = set(self.lexicons.get("named_if_respondent", []))
         self.table = CountryTable(
             self.country_rules,
             self.lexicons.get("named_states", []) + sorted(self.named_if_respondent),
@@ -226,15 +254,6 @@ class Countries(RuleComponent):
                     list_ranges[name.start_char, name.end_char] = (list_span.start_char, list_span.end_char)
         return lists
 
-    def to_disk(self, path, exclude=()) -> None:
-        super().to_disk(path, exclude)
-        write_rules(Path(path) / COUNTRIES_FILE, self.country_rules)
-
-    def from_disk(self, path, exclude=()):
-        self.country_rules = read_rules(Path(path) / COUNTRIES_FILE, CountryRule)
-        return super().from_disk(path, exclude)
-
-
 def _case_sensitive(nlp: Language, names: list[str]):
     """Names match case-sensitively: 'Chad' the name, not 'chad' the word."""
     matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
@@ -243,6 +262,7 @@ def _case_sensitive(nlp: Language, names: list[str]):
     return matcher
 
 
-@Language.factory("emn_countries", assigns=["doc.spans"])
-def make_countries(nlp: Language, name: str) -> Countries:
-    return Countries(nlp, name)
+@Language.factory("emn_countries", assigns=["doc.spans", "span._.mention_type", "span._.code_list"],
+                  default_config={"rules": "default", "observer_states": shared_config("observer_states")})
+def make_countries(nlp: Language, name: str, rules: str, observer_states: list[str]) -> Countries:
+    return Countries(nlp, name, rules, observer_states)

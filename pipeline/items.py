@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from dataclasses import dataclass
+from typing import ClassVar
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -17,10 +19,10 @@ from spacy.tokens import Doc, Span
 from ._extensions import install_extensions, set_group, span_values
 from .countries import CODE_LISTS, COUNTRIES
 from .normalize import plain_text
-from .rules import RuleComponent
+from .rules import LexiconRule, RuleComponent, shared_config
 from .sections import STATEMENTS
 
-__all__ = ["ITEMS", "Items", "SUBJECT_LIST", "STATEMENT_LIST", "ITEM_LIST"]
+__all__ = ["ITEMS", "ItemLexicon", "Items", "SUBJECT_LIST", "STATEMENT_LIST", "ITEM_LIST"]
 
 ITEMS = "emn_items"
 SUBJECT_LIST = "subject"  # right after the States it names: opens its own clause
@@ -29,12 +31,24 @@ ITEM_LIST = "item"
 EDGE_PUNCTUATION = " \t\n,;:.-\u2013\u2014"
 
 
+@dataclass
+class ItemLexicon(LexiconRule):
+    NAMES: ClassVar[frozenset[str]] = frozenset({
+        "subject_nouns", "enumerators", "connectors", "clause_subjects", "alternatives", "weak_enumerators",
+        "item_openers", "subject_openers", "exception_phrases", "label_separators"})
+
+
 class Items(RuleComponent):
     """Sets `list_role` and `item` on code lists and their codes; items go to `emn_items`."""
 
-    def __init__(self, nlp: Language, name: str = "emn_items"):
+    FACTORY = "emn_items"
+    LEXICON_CLASS = ItemLexicon
+
+    def __init__(self, nlp: Language, name: str = "emn_items", rules: str = "default",
+                 number_words: list[str] | None = None) -> None:
         install_extensions()
-        super().__init__(nlp, name)
+        self.number_words = list(number_words or [])
+        super().__init__(nlp, name, rules)
 
     def setup(self) -> None:
         words = self.lexicons
@@ -50,8 +64,7 @@ class Items(RuleComponent):
             r"^\s*(?:" + "|".join(_phrase(w) for w in _longest_first(words.get("clause_subjects", []))) + r")\b",
             re.I,
         )
-        numbers = [r"\d{1,3}", *map(re.escape, self.nlp.get_pipe("emn_metadata").number_words)] \
-            if "emn_metadata" in self.nlp.pipe_names else [r"\d{1,3}"]
+        numbers = [r"\d{1,3}", *map(re.escape, self.number_words)]
         openers = "|".join(map(re.escape, words.get("subject_openers", [])))
         self.number_subject = re.compile(
             r"(?:^|[,;:](?:\s*and\b)?|\b(?:" + (openers or "(?!)") + r"))\s*(?:" + "|".join(numbers) + r")\s*$", re.I)
@@ -184,6 +197,7 @@ def _alternation(terms: list[str]) -> re.Pattern[str]:
     return re.compile("(?:" + "|".join(_phrase(t) for t in _longest_first(terms)) + ")", re.I)
 
 
-@Language.factory("emn_items", assigns=["span._.item", "span._.list_role", "doc.spans"])
-def make_items(nlp: Language, name: str) -> Items:
-    return Items(nlp, name)
+@Language.factory("emn_items", assigns=["span._.item", "span._.list_role", "doc.spans"], requires=["doc.spans"],
+                  default_config={"rules": "default", "number_words": shared_config("number_words")})
+def make_items(nlp: Language, name: str, rules: str, number_words: list[str]) -> Items:
+    return Items(nlp, name, rules, number_words)

@@ -8,7 +8,9 @@ itself) that lists them, as codes or as names.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
+from typing import ClassVar
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -17,10 +19,10 @@ from ._extensions import group_ranges, install_extensions, set_group
 from .countries import CODE_LISTS, COUNTRIES
 from .ingest.source import FROM_SUPERSCRIPT
 from .normalize import FOOTNOTES
-from .rules import RuleComponent
+from .rules import LexiconRule, PatternRule, RuleComponent, number_pattern, shared_config
 from .sections import HEADINGS, QUESTIONS, collapse
 
-__all__ = ["META", "RESPONDENTS", "Metadata", "parse_number"]
+__all__ = ["META", "RESPONDENTS", "MetadataRule", "MetadataLexicon", "Metadata", "parse_number"]
 
 META = "emn_meta"
 RESPONDENTS = "emn_respondents"
@@ -54,21 +56,43 @@ def footnote_number(marker: str) -> int | None:
     return int(digits) if digits else None
 
 
+@dataclass
+class MetadataRule(PatternRule):
+    """A regex for a piece of metadata; '{NUMBER}' in it stands for a count in digits or words.
+
+    >>> MetadataRule(regex="AHQ (?P<value>\\d+)", category="QUERY_ID").category
+    'QUERY_ID'
+    """
+
+    CATEGORIES: ClassVar[frozenset[str]] = frozenset({
+        "QUERY_ID", "DATE", "LAUNCH_CUE", "STATED_COUNT", "STATED_TOTAL", "STATED_ADDITION",
+        "FOOTNOTE_NUMBER", "FOOTNOTE_MARKER"})
+    PATTERN_KINDS: ClassVar[frozenset[str]] = frozenset({"regex"})
+
+
+@dataclass
+class MetadataLexicon(LexiconRule):
+    NAMES: ClassVar[frozenset[str]] = frozenset({"title_boilerplate"})
+
+
 class Metadata(RuleComponent):
     """Sets `doc._.metadata` and the `emn_meta` and `emn_respondents` span groups."""
 
-    def __init__(self, nlp: Language, name: str = "emn_metadata"):
+    FACTORY = "emn_metadata"
+    RULE_CLASS = MetadataRule
+    LEXICON_CLASS = MetadataLexicon
+
+    def __init__(self, nlp: Language, name: str = "emn_metadata", rules: str = "default",
+                 number_words: list[str] | None = None) -> None:
         install_extensions()
-        super().__init__(nlp, name)
+        self.number_words = list(number_words or [])
+        super().__init__(nlp, name, rules)
 
     def setup(self) -> None:
-        self.number_words = self.lexicons.get("number_words", [])
-        words = sorted(self.number_words, key=len, reverse=True)
-        # what '{NUMBER}' in a rule stands for: digits or a number word; checks use it too
-        self.number_pattern = r"\d{1,3}|" + "|".join(re.escape(w).replace(r"\-", "[- ]") for w in words)
-        self.patterns = {}
+        number = number_pattern(self.number_words)
+        self.patterns: dict[str, list[re.Pattern[str]]] = {}
         for rule in self.rules:
-            rule_regex = rule.regex.replace("{NUMBER}", self.number_pattern)
+            rule_regex = (rule.regex or "").replace("{NUMBER}", number)
             self.patterns.setdefault(rule.category, []).append(re.compile(rule_regex))
         self.title_boilerplate = {w.lower() for w in self.lexicons.get("title_boilerplate", [])}
 
@@ -174,19 +198,21 @@ class Metadata(RuleComponent):
         value = parse_number(number.group("number"), self.number_words)
         _add(doc, spans, number.span("number"), "N_STATED")
         if number is match and value is not None:
-            value += self._addition(text, match.end(), end)
+            value += self._addition(doc, text, match.end(), end)
         return value, (match.start(), max(match.end(), number.end()))
 
-    def _addition(self, text: str, position: int, end: int) -> int:
-        """Respondents added right after the count: '23 Member States and Norway'."""
-        names = self.nlp.get_pipe("emn_countries").table.names if "emn_countries" in self.nlp.pipe_names else {}
+    def _addition(self, doc: Doc, text: str, position: int, end: int) -> int:
+        """Respondents added right after the count: '23 Member States and Norway' (a name
+        counts when the countries stage found a country there)."""
         for pattern in self.patterns.get("STATED_ADDITION", []):
             added = pattern.match(text, position, end)
             if added is None:
                 continue
             if added.group("number"):
                 return parse_number(added.group("number"), self.number_words) or 0
-            return 1 if added.group("name") in names else 0
+            start, stop = added.span("name")
+            countries = group_ranges(doc, COUNTRIES)[1]
+            return 1 if any(s < stop and start < e for s, e, _ in countries) else 0
         return 0
 
     def respondents(self, doc: Doc, intro_end: int, stated_span) -> list[Span]:
@@ -259,6 +285,8 @@ def _sentence_end(text: str, position: int) -> int:
     return match.end() if match else len(text)
 
 
-@Language.factory("emn_metadata", assigns=["doc._.metadata", "doc.spans"])
-def make_metadata(nlp: Language, name: str) -> Metadata:
-    return Metadata(nlp, name)
+@Language.factory("emn_metadata", assigns=["doc._.metadata", "doc.spans"],
+                  requires=["doc.spans"],
+                  default_config={"rules": "default", "number_words": shared_config("number_words")})
+def make_metadata(nlp: Language, name: str, rules: str, number_words: list[str]) -> Metadata:
+    return Metadata(nlp, name, rules, number_words)

@@ -11,17 +11,22 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, ClassVar
 
+import srsly
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
 from ._extensions import install_extensions, set_group
-from .rules import PatternRule, RuleComponent, default_rules_path, read_rules, write_rules
+from .rules import PatternRule, RuleComponent, default_rules_path, parse_rules, read_rules, rules_text
 
-__all__ = ["MARKUP", "BOLD", "FOOTNOTES", "Normalizer", "MarkupTokenizer", "blank_ranges", "plain_text"]
+__all__ = ["MARKUP", "BOLD", "FOOTNOTES", "NormalizerRule", "AffixRule", "Normalizer", "MarkupTokenizer",
+           "blank_ranges", "plain_text"]
 
 MARKUP = "emn_markup"
 BOLD = "emn_bold"
@@ -35,37 +40,68 @@ FOOTNOTE = "FOOTNOTE"  # a footnote paragraph: kept, but out of the body text
 PLAIN_MARKER = "PLAIN_MARKER"  # a footnote marker in plain digits: blanked when its footnote follows
 PLAIN_FOOTNOTE = "PLAIN_FOOTNOTE"  # a paragraph opening with a plain number: a footnote when its marker precedes
 RUNNING_LINE = "RUNNING_LINE"  # a line blanked where it repeats: page furniture of a text conversion
-CATEGORIES = {BLANK, KEEP_GROUP, BOLD_GROUP, FOOTNOTE, PLAIN_MARKER, PLAIN_FOOTNOTE, RUNNING_LINE}
 MIN_RUNNING_WORDS = 3  # a repeated line this long is a running header, not a repeated short word
 TITLE_LINES = 6  # the lines at the top where the title stands, which a running header may repeat
+AFFIXES = ("PREFIX", "SUFFIX", "INFIX")
+
+
+@dataclass
+class NormalizerRule(PatternRule):
+    """A regex for markup or an artefact, and what to do with its match.
+
+    >>> NormalizerRule(regex="Formatted:.*", category="BLANK").kind
+    'regex'
+    """
+
+    CATEGORIES: ClassVar[frozenset[str]] = frozenset(
+        {BLANK, KEEP_GROUP, BOLD_GROUP, FOOTNOTE, PLAIN_MARKER, PLAIN_FOOTNOTE, RUNNING_LINE})
+    PATTERN_KINDS: ClassVar[frozenset[str]] = frozenset({"regex"})
+
+
+@dataclass
+class AffixRule(PatternRule):
+    """A tokenizer prefix, suffix or infix added to the English ones."""
+
+    CATEGORIES: ClassVar[frozenset[str]] = frozenset(AFFIXES)
+    PATTERN_KINDS: ClassVar[frozenset[str]] = frozenset({"regex"})
 
 
 class MarkupTokenizer(Tokenizer):
     """The English tokenizer plus prefix, suffix and infix rules kept as data in `models/tokenizer`.
 
-    It serialises only those extra rules, so the saved pipeline stays readable text."""
+    It serialises only those extra rules, on disk and in bytes, so the saved pipeline stays
+    readable text."""
 
-    extra_rules: list[PatternRule]
+    extra_rules: list[AffixRule]
 
-    def to_disk(self, path, **kwargs) -> None:
-        write_rules(Path(path), self.extra_rules)
+    def to_disk(self, path: str | Path, **kwargs: Any) -> None:
+        Path(path).write_text(rules_text(list(self.extra_rules), AffixRule.KIND), encoding="utf-8")
 
-    def from_disk(self, path, **kwargs) -> MarkupTokenizer:
+    def from_disk(self, path: str | Path, **kwargs: Any) -> MarkupTokenizer:
         if Path(path).exists():
-            rules = read_rules(Path(path), PatternRule)
-            if [r.to_dict() for r in rules] != [r.to_dict() for r in self.extra_rules]:
-                for name, value in affix_functions(rules).items():
-                    setattr(self, name, value)  # each assignment reloads the special cases
-                self.extra_rules = rules
+            self._use(read_rules(Path(path), AffixRule))
         return self
 
+    def to_bytes(self, **kwargs: Any) -> bytes:
+        return srsly.msgpack_dumps(rules_text(list(self.extra_rules), AffixRule.KIND))
 
-def affix_functions(rules: list[PatternRule]) -> dict:
+    def from_bytes(self, data: bytes, **kwargs: Any) -> MarkupTokenizer:
+        self._use(parse_rules(srsly.msgpack_loads(data), AffixRule, "tokenizer (bytes)"))
+        return self
+
+    def _use(self, rules: list[AffixRule]) -> None:
+        if [r.to_dict() for r in rules] != [r.to_dict() for r in self.extra_rules]:
+            for name, value in affix_functions(rules).items():
+                setattr(self, name, value)  # each assignment reloads the special cases
+            self.extra_rules = rules
+
+
+def affix_functions(rules: list[AffixRule]) -> dict[str, Callable[..., Any]]:
     """The English prefix, suffix and infix functions with the extra rules added."""
     from spacy.lang.en import English
 
     defaults = English.Defaults
-    extra = {kind: [r.regex for r in rules if r.category == kind] for kind in ("PREFIX", "SUFFIX", "INFIX")}
+    extra = {kind: [r.regex for r in rules if r.category == kind] for kind in AFFIXES}
     return {
         "prefix_search": compile_prefix_regex(list(defaults.prefixes) + extra["PREFIX"]).search,
         "suffix_search": compile_suffix_regex(list(defaults.suffixes) + extra["SUFFIX"]).search,
@@ -74,14 +110,14 @@ def affix_functions(rules: list[PatternRule]) -> dict:
 
 
 @registry.tokenizers("emn.tokenizer.v1")
-def make_tokenizer():
+def make_tokenizer() -> Callable[[Language], MarkupTokenizer]:
     """Config hook: `[nlp.tokenizer] @tokenizers = "emn.tokenizer.v1"`."""
 
     def create(nlp: Language) -> MarkupTokenizer:
         from spacy.lang.en import English
 
         defaults = English.Defaults
-        rules = read_rules(default_rules_path("tokenizer"), PatternRule)
+        rules = read_rules(default_rules_path("tokenizer"), AffixRule)
         tokenizer = MarkupTokenizer(
             nlp.vocab,
             rules=defaults.tokenizer_exceptions,
@@ -114,15 +150,15 @@ def blank_ranges(text: str, ranges: list[tuple[int, int]]) -> str:
 class Normalizer(RuleComponent):
     """Marks markup, bold, artefacts and footnotes; sets `clean_text` and `body_text`."""
 
-    def __init__(self, nlp: Language, name: str = "emn_normalizer"):
+    FACTORY = "emn_normalizer"
+    RULE_CLASS = NormalizerRule
+
+    def __init__(self, nlp: Language, name: str = "emn_normalizer", rules: str = "default") -> None:
         install_extensions()
-        super().__init__(nlp, name)
-        self._compiled: list = []
+        self._compiled: list[tuple[str, re.Pattern[str]]] = []
+        super().__init__(nlp, name, rules)
 
     def setup(self) -> None:
-        for rule in self.rules:
-            if rule.category not in CATEGORIES or rule.kind != "regex":
-                raise ValueError(f"{self.name}: regex rules with a category in {CATEGORIES}")
         self._compiled = [(rule.category, rule.compiled()) for rule in self.rules]
 
     def __call__(self, doc: Doc) -> Doc:
@@ -236,7 +272,8 @@ def _spans(doc: Doc, ranges: list[tuple[int, int]], mode: str) -> list:
     return spans
 
 
-@Language.factory("emn_normalizer", assigns=["doc._.clean_text", "doc._.body_text"])
-def make_normalizer(nlp: Language, name: str) -> Normalizer:
-    return Normalizer(nlp, name)
+@Language.factory("emn_normalizer", assigns=["doc._.clean_text", "doc._.body_text", "doc.spans"],
+                  default_config={"rules": "default"})
+def make_normalizer(nlp: Language, name: str, rules: str) -> Normalizer:
+    return Normalizer(nlp, name, rules)
 

@@ -1,39 +1,55 @@
-"""Rules as data: one record class per kind of rule on a small shared base, and one matcher.
+"""Rules as data: one record class per stage on a small shared base, and one matcher.
 
 A rules file is JSON with one top-level key holding a list of flat records; every record
-carries a `comment` saying what it is for. Records are checked against the fields their
-class allows, so a typo in a rules file fails loudly instead of silently matching nothing.
+carries a `comment` saying what it is for. Each stage declares its own record class with a
+closed vocabulary (the categories it acts on, and for cues the directions and scopes), so a
+typo in a rules file fails when it loads, with the file and line, instead of silently
+matching nothing. Files are written back canonically (fields in declaration order, the
+comment last, one record per line), so saving the pipeline leaves `models/` as it is.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import warnings
 from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
+import srsly
+from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
+from spacy.util import registry
 
 __all__ = [
     "RuleError",
     "Rule",
     "PatternRule",
     "LexiconRule",
+    "SharedLexicon",
     "RuleComponent",
     "RuleMatcher",
+    "parse_rules",
     "read_rules",
-    "write_rules",
+    "rules_text",
     "default_rules_path",
+    "shared_lexicon",
+    "number_pattern",
     "across_lines",
 ]
 
+MODELS_PACKAGE = "pipeline.models"
+SHARED_LEXICONS_FILE = "lexicons.json"  # lexicons several stages use, beside the components' folders
+R = TypeVar("R", bound="Rule")
+
 
 class RuleError(ValueError):
-    """A malformed rules file or record."""
+    """A malformed rules file or record; the message names the file and line."""
 
 
 @dataclass
@@ -44,28 +60,39 @@ class Rule:
     KIND: ClassVar[str] = "rules"
 
     @classmethod
-    def from_dict(cls, record: dict[str, Any]) -> Rule:
+    def from_dict(cls: type[R], record: dict[str, Any], where: str = "") -> R:
+        """A checked rule; `where` ('models/x/rules.json:12') prefixes any error."""
+        prefix = f"{where}: " if where else ""
+        if not isinstance(record, dict):
+            raise RuleError(f"{prefix}{cls.__name__}: a record must be an object, not {record!r}")
         allowed = {f.name for f in fields(cls)}
         unknown = sorted(set(record) - allowed)
         if unknown:
-            raise RuleError(f"{cls.__name__}: unknown key(s) {unknown} in {record}")
+            raise RuleError(f"{prefix}{cls.__name__}: unknown key(s) {unknown} in {record}")
         try:
             rule = cls(**record)
+            rule.validate()
         except TypeError as error:
-            raise RuleError(f"{cls.__name__}: {error} in {record}") from None
-        rule.validate()
+            raise RuleError(f"{prefix}{cls.__name__}: {error} in {record}") from None
+        except RuleError as error:
+            raise RuleError(f"{prefix}{error}") from None
         return rule
 
     def to_dict(self) -> dict[str, Any]:
-        defaults = {f.name: f.default for f in fields(self)}
-        return {
-            f.name: getattr(self, f.name)
-            for f in fields(self)
-            if getattr(self, f.name) != defaults[f.name] or f.name == "comment"
-        }
+        """The fields that differ from their defaults, in declaration order, the comment last."""
+        record = {f.name: getattr(self, f.name) for f in fields(self)
+                  if f.name != "comment" and getattr(self, f.name) != f.default}
+        record["comment"] = self.comment
+        return record
 
     def validate(self) -> None:
-        """Subclasses check their values here."""
+        """Subclasses check their values here and raise RuleError."""
+
+
+def _closed(rule: Rule, field_name: str, allowed: frozenset[str]) -> None:
+    value = getattr(rule, field_name)
+    if allowed and value not in allowed:
+        raise RuleError(f"{type(rule).__name__}: {field_name} {value!r} is not one of {sorted(allowed)}")
 
 
 @dataclass
@@ -76,18 +103,19 @@ class PatternRule(Rule):
     'literal'
 
     A literal goes to a PhraseMatcher (on lower-cased text), a token pattern to a Matcher,
-    a regex to character offsets aligned with `doc.char_span`.
+    a regex to character offsets aligned with `doc.char_span`. Each stage subclasses it with
+    its closed set of CATEGORIES (and of PATTERN_KINDS, where it reads only regexes).
     """
 
     literal: str | None = None
     tokens: list[dict[str, Any]] | None = None
     regex: str | None = None
     category: str = ""
-    direction: str = "BIDIRECTIONAL"
-    applies_to: str = "all"
-    max_scope: int | None = None
     flags: str = ""
     KIND: ClassVar[str] = "pattern_rules"
+    CATEGORIES: ClassVar[frozenset[str]] = frozenset()
+    PATTERN_KINDS: ClassVar[frozenset[str]] = frozenset({"literal", "tokens", "regex"})
+    FLAGS: ClassVar[dict[str, int]] = {"i": re.I, "m": re.M, "s": re.S, "x": re.X}
 
     @property
     def kind(self) -> str:
@@ -97,6 +125,12 @@ class PatternRule(Rule):
         given = [p for p in (self.literal, self.tokens, self.regex) if p]
         if len(given) != 1:
             raise RuleError(f"need exactly one of literal, tokens, regex: {self.to_dict()}")
+        if self.kind not in self.PATTERN_KINDS:
+            raise RuleError(f"{type(self).__name__}: a {self.kind} pattern, where only "
+                            f"{sorted(self.PATTERN_KINDS)} are read")
+        _closed(self, "category", self.CATEGORIES)
+        if set(self.flags) - set(self.FLAGS):
+            raise RuleError(f"flags {self.flags!r}: only {''.join(self.FLAGS)}")
         if self.regex:
             try:
                 re.compile(self.regex)
@@ -106,54 +140,111 @@ class PatternRule(Rule):
     def compiled(self) -> re.Pattern[str]:
         flag_value = 0
         for letter in self.flags:
-            flag_value |= {"i": re.I, "m": re.M, "s": re.S, "x": re.X}[letter]
+            flag_value |= self.FLAGS[letter]
         return re.compile(self.regex or "", flag_value)
 
 
 @dataclass
 class LexiconRule(Rule):
-    """A named word list: `{"name": "states_nouns", "terms": ["States", ...]}`."""
+    """A named word list: `{"name": "states_nouns", "terms": ["States", ...]}`; each stage
+    subclasses it with the closed set of NAMES it reads."""
 
     name: str = ""
     terms: list[str] | None = None
     KIND: ClassVar[str] = "lexicons"
+    NAMES: ClassVar[frozenset[str]] = frozenset()
 
     def validate(self) -> None:
         if not self.name or not self.terms:
             raise RuleError(f"a lexicon needs a name and terms: {self.to_dict()}")
+        _closed(self, "name", self.NAMES)
+
+
+@dataclass
+class SharedLexicon(LexiconRule):
+    """A lexicon several stages read, passed to them through their config."""
+
+    NAMES: ClassVar[frozenset[str]] = frozenset({"number_words", "observer_states"})
 
 
 def default_rules_path(*parts: str) -> Path:
     """Where shipped rules live: the `models/` folder, installed as `pipeline.models`."""
-    return Path(str(files("pipeline.models").joinpath(*parts)))
+    return Path(str(files(MODELS_PACKAGE).joinpath(*parts)))
 
 
-def read_rules(path: Path, rule_class: type[Rule]) -> list[Rule]:
+def _record_lines(text: str, kind: str) -> list[int]:
+    """The line on which each record under `kind` starts, for error messages."""
+    decoder = json.JSONDecoder()
+    key = re.search(r'"' + re.escape(kind) + r'"\s*:\s*\[', text)
+    if key is None:
+        return []
+    lines, position = [], key.end()
+    while True:
+        while position < len(text) and text[position] in " \t\r\n,":
+            position += 1
+        if position >= len(text) or text[position] == "]":
+            return lines
+        lines.append(text.count("\n", 0, position) + 1)
+        _, position = decoder.raw_decode(text, position)
+
+
+def parse_rules(text: str, rule_class: type[R], where: str) -> list[R]:
+    """The records under `rule_class.KIND` in a rules file's text, each checked."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise RuleError(f"{where}:{error.lineno}: {error.msg}") from None
+    if not isinstance(data, dict) or not isinstance(data.get(rule_class.KIND), list):
+        raise RuleError(f"{where}: expected a top-level key {rule_class.KIND!r} holding a list")
+    lines = _record_lines(text, rule_class.KIND)
+    return [rule_class.from_dict(record, f"{where}:{line}")
+            for record, line in zip(data[rule_class.KIND], lines, strict=True)]
+
+
+def read_rules(path: Path, rule_class: type[R]) -> list[R]:
     """Read the records under `rule_class.KIND` from a JSON rules file."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise RuleError(f"{path}: {error}") from None
-    if not isinstance(data, dict) or rule_class.KIND not in data:
-        raise RuleError(f"{path}: expected a top-level key {rule_class.KIND!r}")
-    return [rule_class.from_dict(record) for record in data[rule_class.KIND]]
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise RuleError(f"{path}: {error.strerror or error}") from None
+    return parse_rules(text, rule_class, str(path))
 
 
-def write_rules(path: Path, rules: list[Rule], kind: str | None = None) -> None:
-    """Write rules back in the same shape, one record per line for readable diffs."""
-    kind = kind or (type(rules[0]).KIND if rules else "rules")
-    lines = ",\n".join("    " + json.dumps(r.to_dict(), ensure_ascii=False) for r in rules)
-    Path(path).write_text(f'{{"{kind}": [\n{lines}\n]}}\n', encoding="utf-8")
+def rules_text(rules: list[Rule], kind: str) -> str:
+    """A rules file as written: canonical, one record per line for readable diffs."""
+    lines = ",\n".join("    " + json.dumps(rule.to_dict(), ensure_ascii=False) for rule in rules)
+    return f'{{"{kind}": [\n{lines}\n]}}\n'
+
+
+@registry.misc("emn.shared_lexicon.v1")
+def shared_lexicon(name: str) -> list[str]:
+    """A shared lexicon by name, from `models/lexicons.json`: stages get it through their
+    config, so each works alone and none reads another's state."""
+    for lexicon in read_rules(default_rules_path(SHARED_LEXICONS_FILE), SharedLexicon):
+        if lexicon.name == name:
+            return list(lexicon.terms or [])
+    raise RuleError(f"no shared lexicon {name!r} in {SHARED_LEXICONS_FILE}")
+
+
+def shared_config(name: str) -> dict[str, str]:
+    """A factory's default config entry for a shared lexicon."""
+    return {"@misc": "emn.shared_lexicon.v1", "name": name}
+
+
+def number_pattern(number_words: list[str]) -> str:
+    """A regex for a count: digits, or a number word ('twenty-one' also as 'twenty one')."""
+    words = sorted(number_words, key=len, reverse=True)
+    return r"\d{1,3}|" + "|".join(re.escape(w).replace(r"\-", "[- ]") for w in words)
 
 
 LINE_BREAK = {"IS_SPACE": True, "OP": "*"}
 
 
-def across_lines(pattern: list[dict]) -> list[dict]:
+def across_lines(pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A token pattern that also matches when a line break falls between its tokens.
 
     Wrapped text puts a newline token between words ('replied in the\\nnegative')."""
-    spaced: list[dict] = []
+    spaced: list[dict[str, Any]] = []
     for token in pattern:
         if spaced:
             spaced.append(LINE_BREAK)
@@ -217,7 +308,7 @@ class RuleMatcher:
         for match_id, start, _end in self.anchors(doc):
             if inside(start):
                 positions.setdefault(int(strings[match_id]), []).append(start)
-        raw = doc._.raw_text or doc.text
+        raw = doc._.raw_text
         lowered = raw.lower()
         if len(lowered) != len(raw):  # a letter whose lower case is longer ('İ'): offsets would shift
             lowered = None
@@ -321,49 +412,94 @@ def _anchor(pattern: list[dict]) -> set[str]:
 
 
 class RuleComponent:
-    """Base of the pipeline's components: pattern rules and lexicons read from their folder.
+    """Base of the pipeline's components: its stage's rules and lexicons, kept as data.
 
-    `spacy.load` builds the component empty, then `from_disk` reads `rules.json` and
-    `lexicons.json` from the component's folder under `models/` and calls `setup`."""
+    Built with `rules="default"` it holds the rules shipped for its stage, so a stage added
+    alone (`nlp.add_pipe("emn_stance")`) works; `rules` may also name a folder. `spacy.load`
+    then reads the saved rules with `from_disk`. `to_disk` and `to_bytes` write the same
+    canonical text that the files hold, so a save and load round-trips every rule."""
 
-    RULES_FILE = "rules.json"
-    LEXICONS_FILE = "lexicons.json"
+    FACTORY: ClassVar[str] = ""  # the folder under models/ holding the stage's shipped rules
+    RULE_CLASS: ClassVar[type[PatternRule] | None] = None
+    LEXICON_CLASS: ClassVar[type[LexiconRule] | None] = None
+    RULES_FILE: ClassVar[str] = "rules.json"
+    LEXICONS_FILE: ClassVar[str] = "lexicons.json"
 
-    def __init__(self, nlp, name: str):
+    def __init__(self, nlp: Language, name: str, rules: str = "default") -> None:
         self.nlp = nlp
         self.name = name
         self.rules: list[PatternRule] = []
         self.lexicon_rules: list[LexiconRule] = []
         self.lexicons: dict[str, list[str]] = {}
+        if rules:
+            self.from_disk(default_rules_path(self.FACTORY) if rules == "default" else Path(rules))
+        else:
+            self._changed()
+
+    def rule_files(self) -> list[tuple[str, str, type[Rule]]]:
+        """(file name, attribute, record class) of each rules file the stage keeps."""
+        found: list[tuple[str, str, type[Rule]]] = []
+        if self.RULE_CLASS is not None:
+            found.append((self.RULES_FILE, "rules", self.RULE_CLASS))
+        if self.LEXICON_CLASS is not None:
+            found.append((self.LEXICONS_FILE, "lexicon_rules", self.LEXICON_CLASS))
+        return found
 
     def setup(self) -> None:
         """Compile the rules; called whenever they change."""
 
-    def add_rules(self, rules: list[PatternRule], lexicons: list[LexiconRule] = ()) -> None:
+    def add_rules(self, rules: Iterable[PatternRule] = (), lexicons: Iterable[LexiconRule] = ()) -> None:
         self.rules.extend(rules)
         self.lexicon_rules.extend(lexicons)
+        self._changed()
+
+    def _changed(self) -> None:
         self.lexicons = {rule.name: list(rule.terms or []) for rule in self.lexicon_rules}
+        if self.RULE_CLASS is not None and not self.rules:
+            warnings.warn(f"{self.name}: no rules loaded, so it finds nothing", stacklevel=3)
         self.setup()
 
     def rules_of(self, category: str) -> list[PatternRule]:
         return [rule for rule in self.rules if rule.category == category]
 
-    def to_disk(self, path, exclude=()) -> None:
+    # -- serialisation ----------------------------------------------------------------------
+
+    def _texts(self) -> dict[str, str]:
+        return {file: rules_text(getattr(self, attribute), rule_class.KIND)
+                for file, attribute, rule_class in self.rule_files() if getattr(self, attribute)}
+
+    def _load(self, texts: dict[str, str], where: str) -> None:
+        """Replace the rules with those of the files' texts; compile only when they changed."""
+        loaded = {attribute: parse_rules(texts[file], rule_class, f"{where}/{file}") if file in texts else []
+                  for file, attribute, rule_class in self.rule_files()}
+        if all([r.to_dict() for r in rules] == [r.to_dict() for r in getattr(self, attribute)]
+               for attribute, rules in loaded.items()) and any(loaded.values()):
+            return
+        for attribute, rules in loaded.items():
+            setattr(self, attribute, rules)
+        self._changed()
+
+    def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        if self.rules:
-            write_rules(path / self.RULES_FILE, self.rules)
-        if self.lexicon_rules:
-            write_rules(path / self.LEXICONS_FILE, self.lexicon_rules)
+        for file, text in self._texts().items():
+            (path / file).write_text(text, encoding="utf-8")
 
-    def from_disk(self, path, exclude=()):
+    def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> RuleComponent:
         path = Path(path)
-        self.rules, self.lexicon_rules = [], []
-        rules = read_rules(path / self.RULES_FILE, PatternRule) if (path / self.RULES_FILE).exists() else []
-        lexicons = (
-            read_rules(path / self.LEXICONS_FILE, LexiconRule)
-            if (path / self.LEXICONS_FILE).exists()
-            else []
-        )
-        self.add_rules(rules, lexicons)
+        texts = {}
+        for file, _, _ in self.rule_files():
+            if (path / file).exists():
+                try:
+                    texts[file] = (path / file).read_text(encoding="utf-8")
+                except OSError as error:
+                    raise RuleError(f"{path / file}: {error.strerror or error}") from None
+        self._load(texts, str(path))
+        return self
+
+    def to_bytes(self, exclude: Iterable[str] = ()) -> bytes:
+        return srsly.msgpack_dumps(self._texts())
+
+    def from_bytes(self, data: bytes, exclude: Iterable[str] = ()) -> RuleComponent:
+        self._load(srsly.msgpack_loads(data), self.name)
         return self

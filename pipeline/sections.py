@@ -9,14 +9,18 @@ each bullet remembering the sentence that leads in to it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import ClassVar
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ._extensions import install_extensions, set_group, span_values
-from .rules import RuleComponent
+from .rules import LexiconRule, PatternRule, RuleComponent
 
-__all__ = ["HEADINGS", "QUESTIONS", "QUESTION_BODIES", "STATEMENTS", "Sections", "collapse"]
+__all__ = ["HEADINGS", "QUESTIONS", "QUESTION_BODIES", "STATEMENTS", "SectionRule", "SectionLexicon", "Sections",
+           "collapse"]
 
 HEADINGS = "emn_headings"
 QUESTIONS = "emn_questions"
@@ -36,12 +40,34 @@ def collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+@dataclass
+class SectionRule(PatternRule):
+    """A regex for a heading, a bullet or a sentence end.
+
+    >>> SectionRule(regex="(?m)^(?P<number>\\d)\\. (?P<text>.+)$", category="TOP_HEADING").category
+    'TOP_HEADING'
+    """
+
+    CATEGORIES: ClassVar[frozenset[str]] = frozenset(
+        {"NUMBERED_HEADING", "TOP_HEADING", "PLAIN_HEADING", "BULLET", "SENTENCE_END"})
+    PATTERN_KINDS: ClassVar[frozenset[str]] = frozenset({"regex"})
+
+
+@dataclass
+class SectionLexicon(LexiconRule):
+    NAMES: ClassVar[frozenset[str]] = frozenset({"request_openers", "abbreviations", "continuing_punctuation"})
+
+
 class Sections(RuleComponent):
     """Finds headings, question bodies and statements (sentences and bullets)."""
 
-    def __init__(self, nlp: Language, name: str = "emn_sections"):
+    FACTORY = "emn_sections"
+    RULE_CLASS = SectionRule
+    LEXICON_CLASS = SectionLexicon
+
+    def __init__(self, nlp: Language, name: str = "emn_sections", rules: str = "default") -> None:
         install_extensions()
-        super().__init__(nlp, name)
+        super().__init__(nlp, name, rules)
 
     def setup(self) -> None:
         self.heading_patterns = [
@@ -232,6 +258,6 @@ def _char_span(doc: Doc, start: int, end: int, label: str) -> Span | None:
     return doc.char_span(start, end, label=label, alignment_mode="expand")
 
 
-@Language.factory("emn_sections", assigns=["doc.spans"])
-def make_sections(nlp: Language, name: str) -> Sections:
-    return Sections(nlp, name)
+@Language.factory("emn_sections", assigns=["doc.spans"], default_config={"rules": "default"})
+def make_sections(nlp: Language, name: str, rules: str) -> Sections:
+    return Sections(nlp, name, rules)
