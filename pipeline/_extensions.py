@@ -1,45 +1,128 @@
-"""Every custom attribute the pipeline sets, declared once and guarded, so any stage can run alone."""
+"""Every custom attribute the pipeline sets, declared once and guarded, so any stage can run alone.
+
+What the stages keep in `doc.user_data` serialises with the Doc: `SpanValues` and the group
+index register msgpack encoders, so `DocBin(store_user_data=True)` keeps the rows' provenance.
+"""
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import astuple
+from pathlib import Path
+from typing import Any
 
+import srsly
 from spacy.tokens import Doc, Span, Token
 
+from .ingest.source import Box, Source
+
 __all__ = ["install_extensions", "set_group", "group", "group_ranges", "enclosing_range", "question_id",
-           "span_values"]
+           "span_values", "SpanValues", "msgpack_codec"]
 
 INDEX_KEY = "emn_index"
 VALUES_KEY = "emn_span_values"
+MARKER = "__emn__"  # the key that tags the pipeline's own objects in msgpack
 
 
-def span_values(doc: Doc, name: str) -> dict[tuple[int, int], object]:
+class SpanValues:
+    """The values of span attributes by (start_char, end_char), one table per attribute.
+
+    A plain class, not a dict: msgpack would pack a dict's tuple keys as lists, which do not
+    come back as keys; its encoder writes (start, end, value) rows instead."""
+
+    __slots__ = ("tables",)
+
+    def __init__(self, tables: dict[str, dict[tuple[int, int], Any]] | None = None) -> None:
+        self.tables = tables if tables is not None else {}
+
+
+class GroupIndex:
+    """Offsets of the span groups, a cache rebuilt from `doc.spans` after a Doc is loaded."""
+
+    __slots__ = ("groups",)
+
+    def __init__(self) -> None:
+        self.groups: dict[str, tuple[list[int], list[tuple[int, int, str]]]] = {}
+
+
+def span_values(doc: Doc, name: str) -> dict[tuple[int, int], Any]:
     """The values of the span attribute `name` in a Doc, by (start_char, end_char).
 
     `span._.<name>` reads and writes this table; stages use it directly, because every
     `span._` access builds an accessor object, and a summary has thousands of them."""
-    return doc.user_data.setdefault(VALUES_KEY, {}).setdefault(name, {})
+    values = doc.user_data.get(VALUES_KEY)
+    if values is None:
+        values = doc.user_data[VALUES_KEY] = SpanValues()
+    return values.tables.setdefault(name, {})
 
 
-def _stored(name: str, default):
-    def getter(span: Span):
+def _index(doc: Doc) -> dict[str, tuple[list[int], list[tuple[int, int, str]]]]:
+    index = doc.user_data.get(INDEX_KEY)
+    if index is None:
+        index = doc.user_data[INDEX_KEY] = GroupIndex()
+    return index.groups  # type: ignore[no-any-return]
+
+
+def msgpack_codec(name: str, kind: type, encode: Callable[[Any], Any], decode: Callable[[Any], Any]) -> None:
+    """Register a msgpack encoder and decoder for one of the pipeline's types, tagged by name."""
+
+    def encoder(obj: Any, chain: Callable[[Any], Any] | None = None) -> Any:
+        if isinstance(obj, kind):
+            return {MARKER: name, "value": encode(obj)}
+        return chain(obj) if chain is not None else obj
+
+    def decoder(obj: Any, chain: Callable[[Any], Any] | None = None) -> Any:
+        if isinstance(obj, dict) and obj.get(MARKER) == name:
+            return decode(obj["value"])
+        return chain(obj) if chain is not None else obj
+
+    srsly.msgpack_encoders.register(f"emn.{name}", func=encoder)
+    srsly.msgpack_decoders.register(f"emn.{name}", func=decoder)
+
+
+def _restored(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+msgpack_codec("span_values", SpanValues,
+              lambda values: {name: [[s, e, v] for (s, e), v in table.items()] for name, table in values.tables.items()},
+              lambda data: SpanValues({name: {(s, e): _restored(v) for s, e, v in rows} for name, rows in data.items()}))
+msgpack_codec("group_index", GroupIndex, lambda index: None, lambda data: GroupIndex())
+
+
+def _encode_source(source: Source) -> dict[str, Any]:
+    return {"path": str(source.path), "text": source.text, "bold": source.bold, "pages": source.pages,
+            "boxes": [astuple(box) for box in source.boxes], "warnings": source.warnings}
+
+
+def _decode_source(data: dict[str, Any]) -> Source:
+    return Source(path=Path(data["path"]), text=data["text"], bold=[(s, e) for s, e in data["bold"]],
+                  pages=[(s, e, p) for s, e, p in data["pages"]], boxes=[Box(*box) for box in data["boxes"]],
+                  warnings=list(data["warnings"]))
+
+
+msgpack_codec("source", Source, _encode_source, _decode_source)  # a Doc keeps the Source it was made from
+
+
+def _stored(name: str, default: Any) -> tuple[Callable[[Span], Any], Callable[[Span, Any], None]]:
+    def getter(span: Span) -> Any:
         return span_values(span.doc, name).get((span.start_char, span.end_char), default)
 
-    def setter(span: Span, value) -> None:
+    def setter(span: Span, value: Any) -> None:
         span_values(span.doc, name)[(span.start_char, span.end_char)] = value
 
     return getter, setter
 
 
-def set_group(doc: Doc, group: str, spans) -> None:
+def set_group(doc: Doc, group: str, spans: Iterable[Span]) -> None:
     """Assign a span group; stages go through here so the lookup index stays current.
 
     The index is filled from the spans in hand: reading a group back makes a Span per member."""
     spans = list(spans)
     doc.spans[group] = spans
     items = [(s.start_char, s.end_char, s.label_) for s in spans]
-    doc.user_data.setdefault(INDEX_KEY, {})[group] = ([item[0] for item in items], items)
+    _index(doc)[group] = ([item[0] for item in items], items)
 
 
 def group(doc: Doc, key: str) -> list[Span]:
@@ -51,7 +134,7 @@ def group_ranges(doc: Doc, group: str) -> tuple[list[int], list[tuple[int, int, 
     """(starts, (start, end, label) per span) of a group, built once per Doc.
 
     Looking spans up this way avoids making Span objects for a whole group per lookup."""
-    cache = doc.user_data.setdefault(INDEX_KEY, {})
+    cache = _index(doc)
     if group not in cache:
         items = [(s.start_char, s.end_char, s.label_) for s in doc.spans[group]] if group in doc.spans else []
         cache[group] = ([item[0] for item in items], items)

@@ -11,13 +11,22 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import ClassVar
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ._extensions import enclosing_range, group_ranges, install_extensions, question_id, set_group, span_values
+from ._extensions import (
+    enclosing_range,
+    group,
+    group_ranges,
+    install_extensions,
+    msgpack_codec,
+    question_id,
+    set_group,
+    span_values,
+)
 from .countries import CODE_LISTS, COUNTRIES, NAME_LIST, UNKNOWN_CODES
 from .metadata import META, parse_number
 from .rules import PatternRule, RuleComponent, number_pattern, shared_config
@@ -85,7 +94,7 @@ class Checks(RuleComponent):
         respondents = (doc._.metadata or {}).get("respondents", [])
         self.list_counts(doc, findings)
         self.stated_respondents(doc, findings)
-        for span in doc.spans[UNKNOWN_CODES]:
+        for span in group(doc, UNKNOWN_CODES):
             _finding(doc, findings, span.start_char, span.end_char, "unknown_code",
                      f"'{span.text}' in a code list is no country code", question_id(doc, span.start_char) or "")
         self.duplicates(doc, findings)
@@ -103,14 +112,14 @@ class Checks(RuleComponent):
             self.coverage(doc, rows, respondents, findings)
         self.conflicts(doc, rows, findings)
         findings.sort(key=lambda f: (f.start_char, f.kind, f.detail))
-        doc._.findings = findings
+        doc._.findings = tuple(findings)
         spans = (doc.char_span(f.start_char, f.end_char, label=f.kind, alignment_mode="expand") for f in findings)
         set_group(doc, CHECKS, [span for span in spans if span is not None])  # an empty body has no span
         return doc
 
     def list_counts(self, doc: Doc, findings) -> None:
         text = doc._.clean_text
-        for code_list in doc.spans[CODE_LISTS]:
+        for code_list in group(doc, CODE_LISTS):
             question = question_id(doc, code_list.start_char)
             if question is None:
                 continue
@@ -134,7 +143,7 @@ class Checks(RuleComponent):
         stated, listed = meta.get("n_respondents_stated"), meta.get("respondents", [])
         if stated is None or not listed or stated == len(listed):
             return
-        number = next((s for s in doc.spans[META] if s.label_ == "N_STATED"), None)
+        number = next((s for s in group(doc, META) if s.label_ == "N_STATED"), None)
         if number is not None:
             _finding(doc, findings, number.start_char, number.end_char, "count_mismatch",
                      f"introduction states {stated} respondents, {len(listed)} listed")
@@ -174,6 +183,9 @@ class Checks(RuleComponent):
                 item_note = f" (item '{item}')" if item else ""
                 _finding(doc, findings, statement[0], statement[1], "conflicting_stance",
                          f"{code} is both yes and no in question {question}{item_note}", question)
+
+
+msgpack_codec("finding", Finding, astuple, lambda data: Finding(*data))
 
 
 def _finding(doc: Doc, findings: list[Finding], start: int, end: int, kind: str, detail: str,

@@ -18,7 +18,14 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ._extensions import install_extensions, set_group, span_values
-from .rules import LexiconRule, PatternRule, Rule, RuleComponent, RuleMatcher, default_rules_path, read_rules, shared_config
+from .rules import (
+    LexiconRule,
+    PatternRule,
+    Rule,
+    RuleComponent,
+    RuleMatcher,
+    shared_config,
+)
 
 __all__ = [
     "COUNTRIES",

@@ -16,7 +16,7 @@ from typing import ClassVar
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ._extensions import install_extensions, set_group, span_values
+from ._extensions import group, install_extensions, set_group, span_values
 from .countries import CODE_LISTS, COUNTRIES
 from .normalize import plain_text
 from .rules import LexiconRule, RuleComponent, shared_config
@@ -79,16 +79,16 @@ class Items(RuleComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc._.clean_text
-        lists = sorted(doc.spans[CODE_LISTS], key=lambda s: s.start_char)
+        lists = sorted(group(doc, CODE_LISTS), key=lambda s: s.start_char)
         list_starts = [s.start_char for s in lists]
         list_ranges, roles, items = (span_values(doc, name) for name in ("code_list_range", "list_role", "item"))
         members: dict[tuple[int, int], list[Span]] = {}
-        for country in doc.spans[COUNTRIES]:
+        for country in group(doc, COUNTRIES):
             key = list_ranges.get((country.start_char, country.end_char))
             if key is not None:
                 members.setdefault(key, []).append(country)
         item_spans = []
-        for statement in doc.spans[STATEMENTS]:
+        for statement in group(doc, STATEMENTS):
             inside = lists[bisect_left(list_starts, statement.start_char):
                            bisect_left(list_starts, statement.end_char)]
             if not inside:

@@ -15,7 +15,7 @@ from typing import ClassVar
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ._extensions import group_ranges, install_extensions, set_group
+from ._extensions import group, group_ranges, install_extensions, set_group
 from .countries import CODE_LISTS, COUNTRIES
 from .ingest.source import FROM_SUPERSCRIPT
 from .normalize import FOOTNOTES
@@ -98,7 +98,7 @@ class Metadata(RuleComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc._.clean_text
-        questions = doc.spans[QUESTIONS] if QUESTIONS in doc.spans else []
+        questions = group(doc, QUESTIONS)
         intro_end = questions[0].start_char if questions else len(text)
         spans: list[Span] = []
         query_id, query_line = self.query_id(text, intro_end, doc, spans)
@@ -179,7 +179,7 @@ class Metadata(RuleComponent):
             cursor += 1
         stop = paragraph.search(text, cursor).start()
         stop = min(stop, end)
-        headings = doc.spans[HEADINGS] if HEADINGS in doc.spans else []
+        headings = group(doc, HEADINGS)
         if cursor >= stop or any(h.start_char <= cursor < h.end_char for h in headings):
             return ""
         _add(doc, spans, (cursor, stop), "TITLE")
@@ -217,8 +217,8 @@ class Metadata(RuleComponent):
 
     def respondents(self, doc: Doc, intro_end: int, stated_span) -> list[Span]:
         """Countries of the footnote the stated number points to, or of its sentence."""
-        footnote_spans = list(doc.spans[FOOTNOTES])
-        countries = doc.spans[COUNTRIES]
+        footnote_spans = group(doc, FOOTNOTES)
+        countries = group(doc, COUNTRIES)
         mentions = [countries[index] for index, (start, _, _) in enumerate(group_ranges(doc, COUNTRIES)[1])
                     if start < intro_end or any(f.start_char <= start < f.end_char for f in footnote_spans)]
         numbered = ((self._footnote_number(doc, f), f) for f in footnote_spans)
@@ -238,7 +238,7 @@ class Metadata(RuleComponent):
             listed = _within(mentions, footnote)
             if len(listed) >= MIN_LISTED_RESPONDENTS and self._is_list(doc, footnote, listed):
                 return listed
-        for code_list in doc.spans[CODE_LISTS]:
+        for code_list in group(doc, CODE_LISTS):
             if code_list.start_char < intro_end:
                 listed = _within(mentions, code_list)
                 if len(listed) >= MIN_LISTED_RESPONDENTS:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import srsly
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
 from ._extensions import install_extensions, set_group
@@ -250,7 +250,7 @@ def plain_text(doc: Doc, start: int, end: int) -> str:
     Markup is deleted rather than blanked here, so '(**BE**)' reads '(BE)'."""
     text = doc._.body_text
     ranges = doc._.markup_ranges or []
-    index = bisect_left(ranges, (start, start)) - 1
+    index = bisect_left(ranges, start, key=lambda r: r[0]) - 1
     pieces, cursor = [], start
     for range_start, range_end in ranges[max(index, 0):]:
         if range_start >= end:

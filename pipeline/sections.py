@@ -9,7 +9,6 @@ each bullet remembering the sentence that leads in to it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 

@@ -1,6 +1,5 @@
 """Rules files: checked records, every rule commented, nothing from the sample document."""
 
-import json
 import re
 
 import pytest

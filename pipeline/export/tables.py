@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from .._extensions import enclosing_range, group_ranges, question_id, span_values
+from .._extensions import enclosing_range, group, group_ranges, question_id, span_values
 from ..normalize import plain_text
 from ..sections import QUESTIONS, STATEMENTS
 from ..stance import RESPONSES
@@ -64,7 +64,7 @@ def extract(doc: Doc, doc_id: str) -> Extraction:
         doc_id, meta.get("query_id", ""), meta.get("query_date", ""), meta.get("title", ""),
         "" if stated is None else stated, len(respondents), ";".join(respondents),
     ))
-    for question in doc.spans[QUESTIONS]:
+    for question in group(doc, QUESTIONS):
         result.questions.append((
             doc_id, question.label_,
             plain_text(doc, question.start_char, question.end_char),

@@ -66,3 +66,4 @@ def merge_ranges(ranges: list[tuple[int, int]], text: str) -> list[tuple[int, in
                 continue
         merged.append((start, end))
     return merged
+
