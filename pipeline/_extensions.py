@@ -85,9 +85,15 @@ def _restored(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-msgpack_codec("span_values", SpanValues,
-              lambda values: {name: [[s, e, v] for (s, e), v in table.items()] for name, table in values.tables.items()},
-              lambda data: SpanValues({name: {(s, e): _restored(v) for s, e, v in rows} for name, rows in data.items()}))
+def _encode_values(values: SpanValues) -> dict[str, list[list[Any]]]:
+    return {name: [[s, e, v] for (s, e), v in table.items()] for name, table in values.tables.items()}
+
+
+def _decode_values(data: dict[str, list[list[Any]]]) -> SpanValues:
+    return SpanValues({name: {(s, e): _restored(v) for s, e, v in rows} for name, rows in data.items()})
+
+
+msgpack_codec("span_values", SpanValues, _encode_values, _decode_values)
 msgpack_codec("group_index", GroupIndex, lambda index: None, lambda data: GroupIndex())
 
 
