@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 from typing import ClassVar
 
+from dateutil import parser
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -26,17 +27,7 @@ __all__ = ["META", "RESPONDENTS", "MetadataRule", "MetadataLexicon", "Metadata",
 
 META = "emn_meta"
 RESPONDENTS = "emn_respondents"
-MONTHS = {
-    name: index
-    for index, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-         ("dec", "december")],
-        start=1,
-    )
-    for name in names
-}
+DATE_DEFAULT = datetime(2000, 1, 1)  # no part of a matched date is ever taken from it
 SENTENCE_OR_PARAGRAPH_END = re.compile(r"[.!?](?=\s)|\n[ \t]*\n")
 MIN_LISTED_RESPONDENTS = 3  # a footnote or sentence naming fewer States is no respondents list
 DATE_WRAP = 30  # characters after the query line searched for the rest of a wrapped date
@@ -260,12 +251,14 @@ class Metadata(RuleComponent):
         return country_words >= 0.6 * max(1, len(words) - words.count("and"))
 
 
-def _iso_date(match: re.Match) -> str:
-    month = match.group("month")
-    month_number = int(month) if month.isdigit() else MONTHS.get(month.lower().rstrip("."))
+def _iso_date(match: re.Match[str]) -> str:
+    """A date the DATE rules matched, as ISO; '' when it is no real day (31 February).
+
+    The rules find dates; python-dateutil reads each form they accept ('18th of April 2016',
+    'April 18, 2016', '18.04.2016', day first as Europeans write)."""
     try:
-        return date(int(match.group("year")), month_number, int(match.group("day"))).isoformat()
-    except (TypeError, ValueError):
+        return parser.parse(match.group(), dayfirst=True, default=DATE_DEFAULT).date().isoformat()
+    except (ValueError, OverflowError):
         return ""
 
 

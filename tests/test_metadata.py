@@ -20,6 +20,11 @@ def header(first_line: str, intro: str, footnote: str = "") -> str:
         ("Summary of AHQ 305 of 14th September 2021", "305", "2021-09-14"),
         ("Summary of EMN Ad Hoc Query 12 (April 18, 2016)", "12", "2016-04-18"),
         ("EMN Ad-Hoc Query No. 512 \u2013 Summary of responses (5 May 2021)", "512", "2021-05-05"),
+        ("Summary of EMN Ad-Hoc Query No. 88 from 18 of April 2016", "88", "2016-04-18"),
+        ("Summary of EMN Ad-Hoc Query No. 89 from 3 Sept. 2019", "89", "2019-09-03"),
+        ("Summary of EMN Ad-Hoc Query No. 90 from 18.04.2016", "90", "2016-04-18"),
+        ("Summary of EMN Ad-Hoc Query No. 91 from 2016-04-18", "91", "2016-04-18"),
+        ("Summary of EMN Ad-Hoc Query No. 92 from 31 February 2016, launched 2 March 2016", "92", "2016-03-02"),
     ],
 )
 def test_query_number_and_date(process, first_line, query_id, query_date):
