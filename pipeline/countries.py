@@ -24,6 +24,8 @@ from .rules import (
     Rule,
     RuleComponent,
     RuleMatcher,
+    default_rules_path,
+    read_rules,
     shared_config,
 )
 
@@ -80,16 +82,25 @@ class CountryLexicon(LexiconRule):
 class CountryTable:
     """Codes and names: ISO data from pycountry, EU exceptions and variants from data."""
 
-    def __init__(self, rules: list[CountryRule], named_states: list[str], not_codes: list[str]):
+    def __init__(self, rules: list[CountryRule], named_states: list[str], not_codes: list[str]) -> None:
         self._codes: dict[str, str | None] = {}  # code as written -> EU code, looked up once
         self.iso_to_code = {rule.iso: rule.code for rule in rules if rule.iso}
         self.code_to_iso = {rule.code: rule.iso for rule in rules if rule.iso}
         self.not_codes = set(not_codes)
-        self.names: dict[str, str] = {}
-        extra = {rule.code: rule.names or [] for rule in rules}
+        self.extra_names = {rule.code: rule.names or [] for rule in rules}
+        self.names: dict[str, str] = {}  # name -> EU code, for the States recognised by name
         for code in named_states:
-            for name in self._pycountry_names(self.code_to_iso.get(code, code)) + extra.get(code, []):
+            for name in self.names_of(code):
                 self.names.setdefault(name, code)
+
+    @classmethod
+    def shipped(cls) -> CountryTable:
+        """The table of the shipped country data, for readers of tables that name countries."""
+        return cls(read_rules(default_rules_path(Countries.FACTORY, COUNTRIES_FILE), CountryRule), [], [])
+
+    def names_of(self, code: str) -> list[str]:
+        """Every name of a country by its EU code: pycountry's, then the variants in the data."""
+        return self._pycountry_names(self.code_to_iso.get(code, code)) + self.extra_names.get(code, [])
 
     @staticmethod
     def _pycountry_names(iso: str) -> list[str]:

@@ -13,13 +13,16 @@ rich is imported inside the printing functions, so `emn --help` stays fast.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..schema import STANCES
+
+if TYPE_CHECKING:
+    from ..countries import CountryTable
 
 __all__ = [
     "SYMBOLS",
@@ -39,7 +42,6 @@ SYMBOLS = {"yes": "✔", "no": "✘", "no_information": "?", "mention": "•"}
 COLOURS = {"yes": "green", "no": "red", "no_information": "yellow", "mention": "blue"}
 NO_STATEMENT = "·"
 HIGHLIGHT = "bold reverse"
-COUNTRY_DATA = ("pipeline.models", "emn_countries/countries.json")
 
 
 class ShowError(Exception):
@@ -161,24 +163,11 @@ def response_rows(tables: dict, doc_ids: list[str]) -> list[dict]:
 
 
 @lru_cache(maxsize=1)
-def _country_names() -> dict[str, list[str]]:
-    """Names by EU code: pycountry's, plus the variants the country rules add."""
-    from importlib.resources import files
+def _country_table() -> CountryTable:
+    """The shipped country names; imported here, so `emn --help` stays fast."""
+    from ..countries import CountryTable
 
-    import pycountry
-
-    package, resource = COUNTRY_DATA
-    records = json.loads(files(package).joinpath(resource).read_text(encoding="utf-8"))["countries"]
-    names: dict[str, list[str]] = {}
-    iso = {record["code"]: record.get("iso") or record["code"] for record in records}
-    extra = {record["code"]: record.get("names") or [] for record in records}
-    for country in pycountry.countries:
-        code = next((c for c, i in iso.items() if i == country.alpha_2), country.alpha_2)
-        found = [getattr(country, a, None) for a in ("name", "common_name")]
-        names[code] = [n for n in found if n and "," not in n]
-    for code, more in extra.items():
-        names.setdefault(code, []).extend(more)
-    return names
+    return CountryTable.shipped()
 
 
 def country_ranges(text: str, country: str) -> list[tuple[int, int]]:
@@ -187,7 +176,7 @@ def country_ranges(text: str, country: str) -> list[tuple[int, int]]:
     >>> country_ranges("Two States (BE, CZ) and Belgium", "BE")
     [(12, 14), (24, 31)]
     """
-    forms = sorted({country, *_country_names().get(country, [])}, key=len, reverse=True)
+    forms = sorted({country, *_country_table().names_of(country)}, key=len, reverse=True)
     pattern = r"\b(?:" + "|".join(re.escape(form) for form in forms) + r")\b"
     return [match.span() for match in re.finditer(pattern, text)]
 
