@@ -30,6 +30,7 @@ samples: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests benchmarks scripts
+	$(BIN)/mypy pipeline
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -61,7 +61,8 @@ def _index(doc: Doc) -> dict[str, tuple[list[int], list[tuple[int, int, str]]]]:
     index = doc.user_data.get(INDEX_KEY)
     if index is None:
         index = doc.user_data[INDEX_KEY] = GroupIndex()
-    return index.groups  # type: ignore[no-any-return]
+    groups: dict[str, tuple[list[int], list[tuple[int, int, str]]]] = index.groups
+    return groups
 
 
 def msgpack_codec(name: str, kind: type, encode: Callable[[Any], Any], decode: Callable[[Any], Any]) -> None:

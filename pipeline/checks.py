@@ -173,7 +173,8 @@ class Checks(RuleComponent):
                              f"{code}: no statement of question {question} accounts for it", question)
 
     def conflicts(self, doc: Doc, rows: list[tuple], findings) -> None:
-        stances = defaultdict(lambda: defaultdict(list))
+        stances: defaultdict[tuple[str, str, str], defaultdict[str, list[tuple[int, int]]]] = \
+            defaultdict(lambda: defaultdict(list))
         for question, code, stance, item, start, end in rows:
             stances[(question, code, item)][stance].append((start, end))
         for (question, code, item), by_stance in stances.items():

@@ -8,6 +8,7 @@ a list only when all of it is codes, so "(Member)" and "(with X and Y)" are not.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -159,7 +160,7 @@ class Countries(RuleComponent):
         self.name_list_patterns = [rule.compiled() for rule in self.rules_of("NAME_LIST")]
         self.name_list_glue = [rule.compiled() for rule in self.rules_of("NAME_LIST_GLUE")]
         code_rules = self.rules_of("CODE")
-        self.code_pattern = code_rules[0].compiled() if code_rules else None
+        self.code_pattern = code_rules[0].compiled() if code_rules else re.compile("(?!)")
         token_rules = [r for r in self.rules if r.category in ("ARTICLE_CODE", "NOT_A_COUNTRY")]
         self.matcher = RuleMatcher(self.nlp, token_rules)
         single = sorted(n for n in self.table.names if len(self.nlp.make_doc(n)) == 1)
@@ -205,9 +206,10 @@ class Countries(RuleComponent):
                 lists.append(list_span)
                 tokens = {token.idx: (token.i, len(token)) for token in list_span}
                 for written, code, start, end in found:
-                    index, length = tokens.get(start, (None, 0))
-                    if length == end - start:  # the code is a token of its own: the usual case
-                        span = Span(doc, index, index + 1, label=code or written)
+                    token = tokens.get(start)
+                    span: Span | None
+                    if token is not None and token[1] == end - start:  # the code is a token of its own
+                        span = Span(doc, token[0], token[0] + 1, label=code or written)
                     else:
                         span = doc.char_span(start, end, label=code or written, alignment_mode="expand")
                     if span is None or written in self.table.not_codes:

@@ -165,7 +165,7 @@ class Items(RuleComponent):
     def _either(self, text: str, statement, position: int) -> bool:
         """An 'either' before `position` that a later 'or' in the statement answers."""
         opener = self.alternative.search(text, statement.start_char, position)
-        return bool(opener) and bool(re.search(r"\bor\b", text[opener.end():statement.end_char]))
+        return opener is not None and bool(re.search(r"\bor\b", text[opener.end():statement.end_char]))
 
     def _after_enumerator(self, before: str) -> tuple[str, int]:
         for enumerators in (self.enumerators, self.weak_enumerators):

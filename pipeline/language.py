@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from spacy.lang.en import English
+from spacy.lang.en import English, EnglishDefaults
 from spacy.util import load_config_from_str, registry
 
 __all__ = ["EmnLanguage"]
@@ -23,7 +23,7 @@ DEFAULT_CONFIG = """
 """
 
 
-class EmnDefaults(English.Defaults):
+class EmnDefaults(EnglishDefaults):
     config = load_config_from_str(DEFAULT_CONFIG)
 
 

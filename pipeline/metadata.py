@@ -28,6 +28,7 @@ __all__ = ["META", "RESPONDENTS", "MetadataRule", "MetadataLexicon", "Metadata",
 META = "emn_meta"
 RESPONDENTS = "emn_respondents"
 DATE_DEFAULT = datetime(2000, 1, 1)  # no part of a matched date is ever taken from it
+PARAGRAPH_END = re.compile(r"\n[ \t]*\n|$")
 SENTENCE_OR_PARAGRAPH_END = re.compile(r"[.!?](?=\s)|\n[ \t]*\n")
 MIN_LISTED_RESPONDENTS = 3  # a footnote or sentence naming fewer States is no respondents list
 DATE_WRAP = 30  # characters after the query line searched for the rest of a wrapped date
@@ -164,12 +165,11 @@ class Metadata(RuleComponent):
             start = query_line[0] + line.index(after_colon[1])
             _add(doc, spans, (start, query_line[1]), "TITLE")
             return collapse(after_colon[1])
-        paragraph = re.compile(r"\n[ \t]*\n|$")
         cursor = query_line[1]
         while cursor < end and text[cursor].isspace():
             cursor += 1
-        stop = paragraph.search(text, cursor).start()
-        stop = min(stop, end)
+        paragraph_end = PARAGRAPH_END.search(text, cursor)
+        stop = min(paragraph_end.start() if paragraph_end else len(text), end)
         headings = group(doc, HEADINGS)
         if cursor >= stop or any(h.start_char <= cursor < h.end_char for h in headings):
             return ""
@@ -218,7 +218,8 @@ class Metadata(RuleComponent):
             sentence_end = _sentence_end(doc._.raw_text, stated_span[1])
             for match in self.patterns.get("FOOTNOTE_MARKER", []):
                 for marker in match.finditer(doc._.raw_text, stated_span[0], sentence_end):
-                    footnote = footnotes.get(footnote_number(marker.group("number") or marker.group("plain")))
+                    number = footnote_number(marker.group("number") or marker.group("plain"))
+                    footnote = footnotes.get(number) if number is not None else None
                     listed = _within(mentions, footnote) if footnote is not None else []
                     if len(listed) >= MIN_LISTED_RESPONDENTS:
                         return listed
@@ -262,8 +263,8 @@ def _iso_date(match: re.Match[str]) -> str:
         return ""
 
 
-def _add(doc: Doc, spans: list[Span], char_range, label: str) -> None:
-    span = doc.char_span(*char_range, label=label, alignment_mode="expand")
+def _add(doc: Doc, spans: list[Span], char_range: tuple[int, int], label: str) -> None:
+    span = doc.char_span(char_range[0], char_range[1], label=label, alignment_mode="expand")
     if span is not None:
         spans.append(span)
 

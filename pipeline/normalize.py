@@ -101,11 +101,12 @@ def affix_functions(rules: list[AffixRule]) -> dict[str, Callable[..., Any]]:
     from spacy.lang.en import English
 
     defaults = English.Defaults
-    extra = {kind: [r.regex for r in rules if r.category == kind] for kind in AFFIXES}
+    extra: dict[str, list[str | re.Pattern[str]]] = {
+        kind: [r.regex or "" for r in rules if r.category == kind] for kind in AFFIXES}
     return {
-        "prefix_search": compile_prefix_regex(list(defaults.prefixes) + extra["PREFIX"]).search,
-        "suffix_search": compile_suffix_regex(list(defaults.suffixes) + extra["SUFFIX"]).search,
-        "infix_finditer": compile_infix_regex(list(defaults.infixes) + extra["INFIX"]).finditer,
+        "prefix_search": compile_prefix_regex(list(defaults.prefixes or []) + extra["PREFIX"]).search,
+        "suffix_search": compile_suffix_regex(list(defaults.suffixes or []) + extra["SUFFIX"]).search,
+        "infix_finditer": compile_infix_regex(list(defaults.infixes or []) + extra["INFIX"]).finditer,
     }
 
 

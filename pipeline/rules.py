@@ -178,7 +178,8 @@ def _record_lines(text: str, kind: str) -> list[int]:
     key = re.search(r'"' + re.escape(kind) + r'"\s*:\s*\[', text)
     if key is None:
         return []
-    lines, position = [], key.end()
+    lines: list[int] = []
+    position = key.end()
     while True:
         while position < len(text) and text[position] in " \t\r\n,":
             position += 1
@@ -280,7 +281,7 @@ class RuleMatcher:
                     continue
                 pattern = [{"LOWER": w} for w in words]
             elif rule.kind == "tokens":
-                pattern = rule.tokens
+                pattern = rule.tokens or []
             else:
                 self.regexes.append((index, rule.compiled()))
                 continue

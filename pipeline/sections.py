@@ -90,10 +90,10 @@ class Sections(RuleComponent):
             heading_spans.append(heading)
             if not is_question:
                 continue
-            question = doc.char_span(text_start, end, label=number, alignment_mode="expand")
+            question = doc.char_span(text_start, end, label=number or "", alignment_mode="expand")
             question_spans.append(question)
             body_end = headings[index + 1][0] if index + 1 < len(headings) else len(text)
-            body = doc.char_span(end, body_end, label=number, alignment_mode="expand")
+            body = doc.char_span(end, body_end, label=number or "", alignment_mode="expand")
             if body is not None:
                 body_spans.append(body)
                 statement_spans.extend(self.statements(doc, text, end, body_end))
@@ -136,8 +136,9 @@ class Sections(RuleComponent):
             current = text[text_start:end].rstrip()
             if end >= len(text) or text[end:end + 1] != "\n":
                 break
-            next_line = LINE.match(text, end + 1)
-            line = next_line.group().strip()
+            next_end = text.find("\n", end + 1)
+            next_end = len(text) if next_end < 0 else next_end
+            line = text[end + 1:next_end].strip()
             if not line or self._is_bullet(line) or self._starts_heading(text, end + 1):
                 break
             if current.endswith("?"):
@@ -145,7 +146,7 @@ class Sections(RuleComponent):
                     break  # the body starts; only a second question continues the heading
             elif current.endswith((".", ":", ";")) and not line.endswith("?"):
                 break
-            end = next_line.end()
+            end = next_end
             if not current.endswith("?") and not line.endswith("?") and line.endswith("."):
                 break
         return end

@@ -14,12 +14,19 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .source import TO_SUPERSCRIPT, IngestError, Source, merge_ranges
 from .text import content_kind
 
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+
 __all__ = ["read_docx"]
+
+Element = Any  # an lxml element of the WordprocessingML tree (lxml ships no type stubs)
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
@@ -37,7 +44,7 @@ NOT_LISTS = re.compile(r"(?i)heading|title|caption|toc|continue")
 class Styles:
     """Bold and list-ness of paragraph and character styles, following `basedOn`."""
 
-    def __init__(self, styles_element) -> None:
+    def __init__(self, styles_element: Element | None) -> None:
         self.bold: dict[str, bool | None] = {}
         self.name: dict[str, str] = {}
         self.numbered: dict[str, bool] = {}
@@ -79,7 +86,7 @@ class Styles:
         return "list" in name.lower() or self.numbered.get(style_id, False)
 
 
-def toggle(element) -> bool | None:
+def toggle(element: Element | None) -> bool | None:
     """A WordprocessingML on/off property: None when absent, else its value."""
     if element is None:
         return None
@@ -88,7 +95,7 @@ def toggle(element) -> bool | None:
 
 # --- opening --------------------------------------------------------------------------------
 
-def open_docx(data: bytes):
+def open_docx(data: bytes) -> DocxDocument:
     """python-docx Document from bytes; refuse what is not a readable Word file."""
     import docx
 
@@ -111,7 +118,7 @@ def open_docx(data: bytes):
         raise IngestError(f"corrupt or truncated DOCX: {text}") from None
 
 
-def read_footnotes(document) -> dict[str, list]:
+def read_footnotes(document: DocxDocument) -> dict[str, list[Element]]:
     """Footnote id -> its w:p elements, from word/footnotes.xml (separators left out)."""
     from docx.oxml import parse_xml
 
@@ -126,7 +133,7 @@ def read_footnotes(document) -> dict[str, list]:
 
 # --- paragraphs -----------------------------------------------------------------------------
 
-def body_paragraphs(element):
+def body_paragraphs(element: Element) -> Iterator[Element]:
     """The w:p elements of the body in reading order, tables and content controls included."""
     for child in element:
         if child.tag == f"{W}p":
@@ -135,7 +142,7 @@ def body_paragraphs(element):
             yield from body_paragraphs(child)
 
 
-def inline_runs(element):
+def inline_runs(element: Element) -> Iterator[Element]:
     """The w:r elements of a paragraph in order, inside links, insertions and controls;
     deleted text (w:del, w:moveFrom) is left out."""
     for child in element:
@@ -187,7 +194,7 @@ class ParagraphText:
         return text, ranges
 
 
-def paragraph_text(p, styles: Styles, numbers: dict[str, str] | None) -> ParagraphText:
+def paragraph_text(p: Element, styles: Styles, numbers: dict[str, str] | None) -> ParagraphText:
     """The paragraph's runs as text. With `numbers` (body text), footnote references become
     superscript numbers counted in order of first citation; in footnotes (None) the
     footnote's own reference mark is skipped."""
@@ -218,7 +225,7 @@ def paragraph_text(p, styles: Styles, numbers: dict[str, str] | None) -> Paragra
     return out
 
 
-def run_bold(run, styles: Styles, paragraph_bold: bool | None) -> bool:
+def run_bold(run: Element, styles: Styles, paragraph_bold: bool | None) -> bool:
     """Bold as Word shows it: direct formatting, else the character style, else the
     paragraph style, else the document default."""
     properties = run.find(f"{W}rPr")
@@ -236,7 +243,7 @@ def run_bold(run, styles: Styles, paragraph_bold: bool | None) -> bool:
     return styles.default_bold
 
 
-def is_list_paragraph(p, styles: Styles) -> bool:
+def is_list_paragraph(p: Element, styles: Styles) -> bool:
     """A list item: its style is a list style, or it has its own numbering."""
     properties = p.find(f"{W}pPr")
     if properties is None:
@@ -247,7 +254,7 @@ def is_list_paragraph(p, styles: Styles) -> bool:
         return False
     number = properties.find(f"{W}numPr/{W}numId")
     if number is not None:
-        return number.get(f"{W}val", "0") != "0"
+        return bool(number.get(f"{W}val", "0") != "0")
     return styles.is_list(style_id)
 
 
@@ -281,9 +288,9 @@ class DocxWriter:
         return "".join(self.parts)
 
 
-def write_footnote(writer: DocxWriter, paragraphs: list, number: str, styles: Styles) -> None:
+def write_footnote(writer: DocxWriter, paragraphs: list[Element], number: str, styles: Styles) -> None:
     """A footnote as one "¹ text" paragraph (its own paragraphs joined by a newline)."""
-    text, bold = "", []
+    text, bold = "", list[tuple[int, int]]()
     for p in paragraphs:
         part, part_bold = paragraph_text(p, styles, None).finish()
         part = part.lstrip()

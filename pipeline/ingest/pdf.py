@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -25,6 +26,7 @@ from pathlib import Path
 import pdfplumber
 from pdfminer.layout import LTChar, LTContainer, LTCurve
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import PdfminerException
 
 from .source import TO_SUPERSCRIPT, Box, IngestError, Source, merge_ranges
@@ -146,7 +148,7 @@ def one_line(error: BaseException) -> str:
 
 # --- words and lines ------------------------------------------------------------------------
 
-def page_words(page, fonts: dict[str, tuple[bool, bool]]) -> tuple[list[Word], int]:
+def page_words(page: Page, fonts: dict[str, tuple[bool, bool]]) -> tuple[list[Word], int]:
     """The page's upright words in one pass over its characters, in content-stream order.
 
     A word is a run of characters in one font and size that follow each other on the line
@@ -187,7 +189,7 @@ def page_words(page, fonts: dict[str, tuple[bool, bool]]) -> tuple[list[Word], i
     return words, sideways
 
 
-def layout_chars(page):
+def layout_chars(page: Page) -> Iterator[tuple[str, bool, float, float, float, float, str, float]]:
     """(text, upright, x0, x1, top, bottom, fontname, size) of each character, in stream order,
     and a "•" for each bullet drawn as a shape.
 
@@ -490,8 +492,9 @@ def split_bullet(pieces: list[Piece]) -> None:
     """Give a line-initial bullet glyph its own piece ("•Text" -> "•", "Text"); an unmapped
     glyph "(cid:NN)" becomes "•"."""
     first = pieces[0]
-    if CID.match(first.text):
-        glyph, rest = "•", first.text[CID.match(first.text).end():]
+    cid = CID.match(first.text)
+    if cid:
+        glyph, rest = "•", first.text[cid.end():]
     elif len(first.text) > 1 and is_glyph(first.text[0]) and first.text[0] not in "-–*·":
         glyph, rest = first.text[0], first.text[1:]
     else:

@@ -76,7 +76,7 @@ class Stance(RuleComponent):
         # Where the summary sets respondents' names in bold, a plain name after a preposition is
         # a place ('minors in Greece joining relatives in Germany'); without bold, context decides.
         subject_lists = {key for key, role in span_values(doc, "list_role").items() if role == SUBJECT_LIST}
-        list_ranges: dict[Range, Range] = span_values(doc, "code_list_range")  # type: ignore[assignment]
+        list_ranges: dict[Range, Range] = span_values(doc, "code_list_range")
         item_labels, stances, decided_by = (span_values(doc, name) for name in ("item", "stance", "cue"))
         all_countries = group(doc, COUNTRIES)
         bold_names = any(_overlaps(c, bold) for c in all_countries if (c.start_char, c.end_char) not in list_ranges)
@@ -113,7 +113,7 @@ class Stance(RuleComponent):
                 # not the clause its list belongs to
                 scoped_cues = outside_items if target.kind == "list" else statement_cues
                 stance, cue_text = self.decide(doc, context, target, scoped_cues, cues, asked[label],
-                                               lead_in)  # type: ignore[arg-type]
+                                               lead_in)
                 for span in target.spans:
                     offsets = (span.start_char, span.end_char)
                     key = (statement.start_char, span.label_, stance, item_labels.get(offsets, ""))
@@ -202,7 +202,7 @@ def _question_text(doc: Doc, label: str | None) -> str:
     """The text of the question heading with this id ('' outside any question)."""
     for start, end, question in group_ranges(doc, QUESTIONS)[1]:
         if question == label:
-            return doc._.raw_text[start:end]
+            return str(doc._.raw_text[start:end])
     return ""
 
 

@@ -112,5 +112,5 @@ def _previous_word(text: str, start: int, end: int) -> str:
 def _next_word(text: str, start: int, end: int) -> str:
     for word in WORD.findall(text[start:end]):
         if word not in (",",):
-            return word.lower()
+            return str(word).lower()
     return ""
