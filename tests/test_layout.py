@@ -1,0 +1,23 @@
+"""The package's shape: every module imports on its own, so no import cycle hides in it."""
+
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT
+
+MODULES = sorted(
+    ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+    for path in (ROOT / "pipeline").rglob("*.py")
+)
+
+
+def test_the_package_has_its_subpackages():
+    assert {"pipeline.ingest", "pipeline.stance", "pipeline.export", "pipeline.cli"} <= set(MODULES)
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_each_module_imports_alone(module):
+    result = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr.strip().splitlines()[-1:]
