@@ -100,12 +100,14 @@ msgpack_codec("group_index", GroupIndex, lambda index: None, lambda data: GroupI
 
 def _encode_source(source: Source) -> dict[str, Any]:
     return {"path": str(source.path), "text": source.text, "bold": source.bold, "pages": source.pages,
-            "boxes": [astuple(box) for box in source.boxes], "warnings": source.warnings}
+            "headings": source.headings, "boxes": [astuple(box) for box in source.boxes],
+            "warnings": source.warnings}
 
 
 def _decode_source(data: dict[str, Any]) -> Source:
     return Source(path=Path(data["path"]), text=data["text"], bold=[(s, e) for s, e in data["bold"]],
-                  pages=[(s, e, p) for s, e, p in data["pages"]], boxes=[Box(*box) for box in data["boxes"]],
+                  pages=[(s, e, p) for s, e, p in data["pages"]], headings=[(s, e, h) for s, e, h in data["headings"]],
+                  boxes=[Box(*box) for box in data["boxes"]],
                   warnings=list(data["warnings"]))
 
 

@@ -25,12 +25,13 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 from ._extensions import install_extensions, set_group
 from .rules import PatternRule, RuleComponent, default_rules_path, parse_rules, read_rules, rules_text
 
-__all__ = ["MARKUP", "BOLD", "FOOTNOTES", "NormalizerRule", "AffixRule", "Normalizer", "MarkupTokenizer",
-           "blank_ranges", "plain_text"]
+__all__ = ["MARKUP", "BOLD", "FOOTNOTES", "LAYOUT_HEADINGS", "NormalizerRule", "AffixRule", "Normalizer",
+           "MarkupTokenizer", "blank_ranges", "plain_text"]
 
 MARKUP = "emn_markup"
 BOLD = "emn_bold"
 FOOTNOTES = "emn_footnotes"
+LAYOUT_HEADINGS = "emn_layout_headings"  # lines set as headings (Markdown '#', Word styles, PDF type), label the level
 
 # What a normaliser rule does with its match (the rule's `category`).
 BLANK = "BLANK"  # artefact: blank the whole match
@@ -40,6 +41,7 @@ FOOTNOTE = "FOOTNOTE"  # a footnote paragraph: kept, but out of the body text
 PLAIN_MARKER = "PLAIN_MARKER"  # a footnote marker in plain digits: blanked when its footnote follows
 PLAIN_FOOTNOTE = "PLAIN_FOOTNOTE"  # a paragraph opening with a plain number: a footnote when its marker precedes
 RUNNING_LINE = "RUNNING_LINE"  # a line blanked where it repeats: page furniture of a text conversion
+HEADING_MARK = "HEADING_MARK"  # a Markdown heading: its '#' marks blanked, its text a layout heading of that level
 MIN_RUNNING_WORDS = 3  # a repeated line this long is a running header, not a repeated short word
 TITLE_LINES = 6  # the lines at the top where the title stands, which a running header may repeat
 AFFIXES = ("PREFIX", "SUFFIX", "INFIX")
@@ -54,7 +56,7 @@ class NormalizerRule(PatternRule):
     """
 
     CATEGORIES: ClassVar[frozenset[str]] = frozenset(
-        {BLANK, KEEP_GROUP, BOLD_GROUP, FOOTNOTE, PLAIN_MARKER, PLAIN_FOOTNOTE, RUNNING_LINE})
+        {BLANK, KEEP_GROUP, BOLD_GROUP, FOOTNOTE, PLAIN_MARKER, PLAIN_FOOTNOTE, RUNNING_LINE, HEADING_MARK})
     PATTERN_KINDS: ClassVar[frozenset[str]] = frozenset({"regex"})
 
 
@@ -171,6 +173,7 @@ class Normalizer(RuleComponent):
         blanks: list[tuple[int, int]] = []
         bold: list[tuple[int, int]] = []
         footnotes: list[tuple[int, int]] = []
+        headings: list[tuple[int, int, int]] = list(source.headings) if source is not None else []
         plain: dict[str, list[re.Match]] = {PLAIN_MARKER: [], PLAIN_FOOTNOTE: [], RUNNING_LINE: []}
         for category, pattern in self._compiled:
             for match in pattern.finditer(text):
@@ -180,6 +183,9 @@ class Normalizer(RuleComponent):
                     blanks.append(match.span())
                 elif category == FOOTNOTE:
                     footnotes.append(match.span())
+                elif category == HEADING_MARK:
+                    blanks += [(match.start(), match.start("text")), (match.end("text"), match.end())]
+                    headings.append((*match.span("text"), len(match.group("marks"))))
                 else:
                     inner_start, inner_end = match.span(1)
                     blanks += [(match.start(), inner_start), (inner_end, match.end())]
@@ -197,6 +203,9 @@ class Normalizer(RuleComponent):
         set_group(doc, MARKUP, _spans(doc, blanks, "contract"))
         set_group(doc, BOLD, _spans(doc, bold, "expand"))
         set_group(doc, FOOTNOTES, _spans(doc, footnotes, "expand"))
+        set_group(doc, LAYOUT_HEADINGS, [span for start, end, level in sorted(headings)
+                                         if (span := doc.char_span(start, end, label=str(level),
+                                                                   alignment_mode="expand")) is not None])
         return doc
 
 

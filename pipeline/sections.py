@@ -9,19 +9,22 @@ each bullet remembering the sentence that leads in to it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ._extensions import install_extensions, set_group, span_values
+from ._extensions import group, install_extensions, set_group, span_values
+from .normalize import LAYOUT_HEADINGS
 from .rules import LexiconRule, PatternRule, RuleComponent
 
-__all__ = ["HEADINGS", "QUESTIONS", "QUESTION_BODIES", "STATEMENTS", "SectionRule", "SectionLexicon", "Sections",
-           "collapse"]
+__all__ = ["HEADINGS", "TABLE_BLOCKS", "QUESTIONS", "QUESTION_BODIES", "STATEMENTS",
+           "SectionRule", "SectionLexicon", "Heading", "Sections", "collapse", "question_number"]
 
 HEADINGS = "emn_headings"
+TABLE_BLOCKS = "emn_table_blocks"
 QUESTIONS = "emn_questions"
 QUESTION_BODIES = "emn_question_bodies"
 STATEMENTS = "emn_statements"
@@ -47,8 +50,9 @@ class SectionRule(PatternRule):
     'TOP_HEADING'
     """
 
-    CATEGORIES: ClassVar[frozenset[str]] = frozenset(
-        {"NUMBERED_HEADING", "TOP_HEADING", "PLAIN_HEADING", "BULLET", "SENTENCE_END"})
+    CATEGORIES: ClassVar[frozenset[str]] = frozenset({
+        "NUMBERED_HEADING", "TOP_HEADING", "QUESTION_HEADING", "ANSWER_HEADING", "SUB_HEADING", "PLAIN_HEADING",
+        "SECTION_HEADING", "BULLET", "SENTENCE_END", "TABLE_ROW", "TABLE_CAPTION", "TABLE_NOTE"})
     PATTERN_KINDS: ClassVar[frozenset[str]] = frozenset({"regex"})
 
 
@@ -57,8 +61,34 @@ class SectionLexicon(LexiconRule):
     NAMES: ClassVar[frozenset[str]] = frozenset({"request_openers", "abbreviations", "continuing_punctuation"})
 
 
+@dataclass
+class Heading:
+    """A heading line: a question ('3.1', '2a'), an answer section ('Question 1'), or a title.
+
+    `number` is the question id it carries; a PARENT is a numbered line that is no heading
+    ('2. Where a procedure exists:') but numbers the sub-questions under it."""
+
+    start: int
+    end: int
+    text_start: int
+    number: str | None
+    kind: str  # QUESTION, ANSWER, SECTION or PARENT
+    letter: str = ""  # a sub-question's letter, before its parent's number is known
+
+
+QUESTION, ANSWER, SECTION, PARENT = "QUESTION", "ANSWER", "SECTION", "PARENT"
+Body = tuple[str, tuple[int, int]]  # a question's id and the range of its body
+NUMBERED = ("NUMBERED_HEADING", "TOP_HEADING", "QUESTION_HEADING")
+
+
+def question_number(written: str) -> str:
+    """A question id as the contract writes it: '3.2.b.' -> '3.2b', '2 a)' -> '2a', 'Q4-5' -> '4-5'."""
+    number = re.sub(r"\s+", "", written).rstrip(".)")
+    return re.sub(r"\.(?=[a-h]$)", "", number)
+
+
 class Sections(RuleComponent):
-    """Finds headings, question bodies and statements (sentences and bullets)."""
+    """Finds headings, question bodies, statements (sentences and bullets) and table blocks."""
 
     FACTORY = "emn_sections"
     RULE_CLASS = SectionRule
@@ -69,65 +99,128 @@ class Sections(RuleComponent):
         super().__init__(nlp, name, rules)
 
     def setup(self) -> None:
-        self.heading_patterns = [
-            (rule.category, rule.compiled())
-            for rule in self.rules
-            if rule.category.endswith("HEADING")
-        ]
+        heading_categories = (*NUMBERED, "ANSWER_HEADING", "SUB_HEADING", "PLAIN_HEADING", "SECTION_HEADING")
+        self.heading_patterns = [(rule.category, rule.compiled()) for rule in self.rules
+                                 if rule.category in heading_categories]
         self.bullet_patterns = [rule.compiled() for rule in self.rules_of("BULLET")]
         ends = self.rules_of("SENTENCE_END")
         self.sentence_end = ends[0].compiled() if ends else re.compile(r"[.!?](?=\s)")
+        self.table_row = [rule.compiled() for rule in self.rules_of("TABLE_ROW")]
+        self.table_caption = [rule.compiled() for rule in self.rules_of("TABLE_CAPTION")]
+        self.table_note = [rule.compiled() for rule in self.rules_of("TABLE_NOTE")]
         self.request_openers = {t.lower() for t in self.lexicons.get("request_openers", [])}
         self.abbreviations = {t.lower() for t in self.lexicons.get("abbreviations", [])}
         self.continuing = tuple(self.lexicons.get("continuing_punctuation", [".", "?", "!"]))
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc._.body_text
-        headings = self.find_headings(text)
-        heading_spans, question_spans, body_spans, statement_spans = [], [], [], []
-        for index, (start, end, number, is_question, text_start) in enumerate(headings):
-            heading = doc.char_span(start, end, label=number or "", alignment_mode="expand")
-            heading_spans.append(heading)
-            if not is_question:
-                continue
-            question = doc.char_span(text_start, end, label=number or "", alignment_mode="expand")
-            question_spans.append(question)
-            body_end = headings[index + 1][0] if index + 1 < len(headings) else len(text)
-            body = doc.char_span(end, body_end, label=number or "", alignment_mode="expand")
+        tables, outside = self.find_tables(text)
+        layout = [(s.start_char, s.end_char) for s in group(doc, LAYOUT_HEADINGS)]
+        headings = self.find_headings(text, layout, tables)
+        questions, bodies = self.question_sections(headings, text)
+        heading_spans = [doc.char_span(h.start, h.end, label=h.number or "", alignment_mode="expand")
+                         for h in headings if h.kind != PARENT]
+        question_spans, body_spans, statement_spans = [], [], []
+        for heading in questions:
+            question = doc.char_span(heading.text_start, heading.end, label=heading.number or "",
+                                     alignment_mode="expand")
+            if question is not None:
+                question_spans.append(question)
+        for number, (start, end) in bodies:
+            body = doc.char_span(start, end, label=number, alignment_mode="expand")
             if body is not None:
                 body_spans.append(body)
-                statement_spans.extend(self.statements(doc, text, end, body_end))
+                statement_spans.extend(self.statements(doc, text, start, end, outside))
         set_group(doc, HEADINGS, [s for s in heading_spans if s is not None])
-        set_group(doc, QUESTIONS, [s for s in question_spans if s is not None])
-        set_group(doc, QUESTION_BODIES, body_spans)
-        set_group(doc, STATEMENTS, statement_spans)
+        set_group(doc, QUESTIONS, sorted(question_spans, key=lambda s: s.start_char))
+        set_group(doc, QUESTION_BODIES, sorted(body_spans, key=lambda s: s.start_char))
+        set_group(doc, STATEMENTS, sorted(statement_spans, key=lambda s: s.start_char))
+        set_group(doc, TABLE_BLOCKS, [span for start, end in tables
+                                      if (span := doc.char_span(start, end, label="table",
+                                                                alignment_mode="expand")) is not None])
         return doc
 
     # -- headings -------------------------------------------------------------------------
 
-    def find_headings(self, text: str) -> list[tuple[int, int, str | None, bool, int]]:
-        """(start, end, number, is_question, text_start) for every heading, in order."""
-        found: dict[int, tuple[int, int, str | None, bool, int]] = {}
+    def find_headings(self, text: str, layout: list[tuple[int, int]], tables: list[tuple[int, int]]) -> list[Heading]:
+        """Every heading in order; a line set as a heading by its layout (a Word heading style)
+        is a section title when no rule reads it as more."""
+        found: dict[int, Heading] = {}
+        claimed: list[tuple[int, int]] = list(tables)
         for category, pattern in self.heading_patterns:
             for match in pattern.finditer(text):
-                if match.start() in found or self._inside(found, match.start()):
+                if match.start() in found or _inside(claimed, match.start()):
                     continue
-                groups = match.groupdict()
-                number = groups.get("number")
-                text_start = match.start("text")
-                end = self._heading_end(text, text_start, match.end())
-                heading_text = collapse(text[text_start:end])
-                is_question = number is not None and self._asks(heading_text)
-                if category == "TOP_HEADING" and not (is_question or self._looks_like_title(heading_text)):
-                    continue
-                if not is_question:
-                    end = match.end()  # a section title does not wrap
-                found[match.start()] = (match.start(), end, number, is_question, text_start)
-        return [found[start] for start in sorted(found)]
+                heading = self._heading(category, match, text)
+                if heading is not None:
+                    found[match.start()] = heading
+                    if heading.kind != PARENT:
+                        claimed.append((heading.start, heading.end))
+        for start, end in layout:
+            line_start = text.rfind("\n", 0, start) + 1
+            if not any(h.start <= start < max(h.end, h.start + 1) for h in found.values()) \
+                    and not _inside(claimed, start) and text[line_start:start].strip() == "":
+                found[start] = Heading(start, end, start, None, SECTION)
+        headings = [found[start] for start in sorted(found)]
+        parent: str | None = None
+        for heading in headings:  # a sub-question takes the number of the line above it
+            if heading.letter:
+                heading.number = f"{parent}{heading.letter}" if parent else None
+                if heading.number is None:
+                    heading.kind = SECTION
+            elif heading.number is not None:
+                parent = re.sub(r"[a-h]$", "", heading.number)
+        return headings
+
+    def _heading(self, category: str, match: re.Match[str], text: str) -> Heading | None:
+        groups = match.groupdict()
+        text_start = match.start("text") if groups.get("text") is not None else match.end()
+        if category == "ANSWER_HEADING":
+            return Heading(match.start(), match.end(), match.end(), question_number(groups["number"]), ANSWER)
+        if category in ("PLAIN_HEADING", "SECTION_HEADING"):
+            return Heading(match.start(), match.end(), text_start, None, SECTION)
+        end = self._heading_end(text, text_start, match.end())
+        asks = self._asks(collapse(text[text_start:end]))
+        if category == "SUB_HEADING":
+            if not asks:
+                return None  # an enumerated bullet, not a sub-question
+            return Heading(match.start(), end, text_start, None, QUESTION, letter=groups["letter"])
+        number = question_number(groups["number"])
+        if asks or category == "QUESTION_HEADING":
+            return Heading(match.start(), end, text_start, number, QUESTION)
+        title = collapse(text[text_start:match.end()])
+        kind = SECTION if category != "TOP_HEADING" or self._looks_like_title(title) else PARENT
+        return Heading(match.start(), match.end(), text_start, number, kind)
 
     @staticmethod
-    def _inside(found, position: int) -> bool:
-        return any(start <= position < end for start, end, *_ in found.values())
+    def question_sections(headings: list[Heading], text: str) -> tuple[list[Heading], list[Body]]:
+        """The questions and (question id, body range) of each answered one.
+
+        A question's body runs to the next heading. Where questions are listed up front and
+        answered under short headings ('Question 1'), the list gives the question's text and
+        the answer section its body; a question listed twice keeps the heading that has one."""
+        boundaries = [h for h in headings if h.kind != PARENT]
+        body_of: dict[int, tuple[int, int]] = {}
+        for index, heading in enumerate(boundaries):
+            if heading.kind in (QUESTION, ANSWER):
+                end = boundaries[index + 1].start if index + 1 < len(boundaries) else len(text)
+                body_of[id(heading)] = (heading.end, end)
+        questions = [h for h in boundaries if h.kind == QUESTION and h.number]
+        answers = [h for h in boundaries if h.kind == ANSWER and h.number]
+        if answers:
+            first_answer = answers[0].start
+            listed = {h.number: h for h in questions if h.start < first_answer}
+            later = [h for h in questions if h.start > first_answer]
+            bodies = [(str(a.number), body_of[id(a)]) for a in answers]
+            bodies += [(str(h.number), body_of[id(h)]) for h in later]
+            return list(listed.values()) + later, bodies
+        kept: dict[str, Heading] = {}
+        for heading in questions:
+            previous = kept.get(str(heading.number))
+            if previous is None or not text[slice(*body_of[id(previous)])].strip():
+                kept[str(heading.number)] = heading
+        chosen = sorted(kept.values(), key=lambda h: h.start)
+        return chosen, [(str(h.number), body_of[id(h)]) for h in chosen]
 
     def _heading_end(self, text: str, text_start: int, line_end: int) -> int:
         """Extend a heading over wrapped lines: until it asks its question, at most a few lines."""
@@ -168,14 +261,69 @@ class Sections(RuleComponent):
         return bool(letters) and (upper / len(letters) > 0.6 or (
             len(heading_text) <= 60 and not heading_text.endswith(".")))
 
+    # -- tables -----------------------------------------------------------------------------
+
+    def find_tables(self, text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """The table blocks (runs of table rows), and the ranges that are no statements: the
+        tables with their caption above and their notes below."""
+        rows = sorted({m.span() for p in self.table_row for m in p.finditer(text)})
+        tables: list[list[int]] = []
+        for start, end in rows:
+            if tables and not text[tables[-1][1]:start].strip():
+                tables[-1][1] = end
+            else:
+                tables.append([start, end])
+        outside = []
+        for start, end in tables:
+            outside.append((start, end))
+            caption = self._paragraph_before(text, start)
+            if caption is not None and any(p.match(text, caption[0]) for p in self.table_caption):
+                outside.append(caption)
+            cursor = end
+            while (note := self._paragraph_after(text, cursor)) is not None \
+                    and any(p.match(text, note[0]) for p in self.table_note):
+                outside.append(note)
+                cursor = note[1]
+        return [(start, end) for start, end in tables], sorted(outside)
+
+    @staticmethod
+    def _paragraph_before(text: str, position: int) -> tuple[int, int] | None:
+        """The paragraph just above a position, at most one blank line away."""
+        end = position
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+        if end == 0 or text.count("\n", end, position) > 2:
+            return None
+        start = end
+        while start > 0:
+            line_start = text.rfind("\n", 0, start - 1) + 1
+            if not text[line_start:start].strip():
+                break
+            start = line_start
+        return start + len(text[start:end]) - len(text[start:end].lstrip()), end
+
+    @staticmethod
+    def _paragraph_after(text: str, position: int) -> tuple[int, int] | None:
+        """The paragraph just below a position, at most one blank line away."""
+        start = position
+        while start < len(text) and text[start].isspace():
+            start += 1
+        if start >= len(text) or text.count("\n", position, start) > 2:
+            return None
+        gap = BLANK_LINE.search(text, start)
+        return start, gap.start() if gap else len(text)
+
     # -- statements -----------------------------------------------------------------------
 
-    def statements(self, doc: Doc, text: str, start: int, end: int) -> list[Span]:
-        """Sentences and bullets of one question body, bullets linked to their lead-in."""
+    def statements(self, doc: Doc, text: str, start: int, end: int, outside: list[tuple[int, int]]) -> list[Span]:
+        """Sentences and bullets of one question body, bullets linked to their lead-in; tables,
+        their captions and their notes are no statements."""
         spans: list[Span] = []
         lead_in: Span | None = None
         lead_in_ranges = span_values(doc, "lead_in_range")
         for block_start, block_end, is_bullet in self.blocks(text, start, end):
+            if any(s < block_end and block_start < e for s, e in outside):
+                continue
             if is_bullet:
                 span = _char_span(doc, block_start, block_end, "bullet")
                 if span is not None:
@@ -238,7 +386,11 @@ class Sections(RuleComponent):
         yield from _trimmed(text, cursor, end)
 
 
-def _trimmed(text: str, start: int, end: int):
+def _inside(ranges: list[tuple[int, int]], position: int) -> bool:
+    return any(start <= position < end for start, end in ranges)
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

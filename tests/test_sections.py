@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.sections import QUESTIONS, STATEMENTS
+from pipeline.sections import QUESTION_BODIES, QUESTIONS, STATEMENTS, TABLE_BLOCKS
 
 
 def questions(doc):
@@ -100,3 +100,54 @@ def test_more_bullet_glyphs(process, glyph):
 def test_a_wrapped_case_name_is_no_bullet(process):
     doc = process("3.1. Which rulings apply?\n\nThe court cited Hirsi Jamaa and Others\nv. Italy in its ruling (AT).\n")
     assert [s.label_ for s in doc.spans[STATEMENTS]] == ["sentence"]
+
+
+@pytest.mark.parametrize(
+    ("heading", "expected"),
+    [
+        ("2.1b Was it evaluated?", ("2.1b", "Was it evaluated?")),
+        ("3.2.b. Do the rules differ?", ("3.2b", "Do the rules differ?")),
+        ("1a) Is a permit needed?", ("1a", "Is a permit needed?")),
+        ("Question 2a: Is a permit needed?", ("2a", "Is a permit needed?")),
+        ("Question 3: Statistics on returns", ("3", "Statistics on returns")),
+        ("#### 1.4 Is it applied in practice?", ("1.4", "Is it applied in practice?")),
+    ],
+)
+def test_sub_question_and_labelled_headings(process, heading, expected):
+    doc = process(f"Intro.\n\n{heading}\n\nBody sentence (AT).\n")
+    assert questions(doc) == [expected]
+
+
+def test_a_lettered_line_that_asks_is_a_sub_question_and_one_that_does_not_is_a_bullet(process):
+    doc = process("2.1 Has it been evaluated?\n\nMost have (AT).\n\n(a) Who evaluated it?\n\n"
+                  "The ministry (BE).\n\na) Belgium used auditors (BE);\nb) Austria did not (AT).\n")
+    assert questions(doc) == [("2.1", "Has it been evaluated?"), ("2.1a", "Who evaluated it?")]
+    assert [(s.label_, s.text) for s in doc.spans[STATEMENTS]][-2:] == [
+        ("bullet", "Belgium used auditors (BE);"), ("bullet", "Austria did not (AT).")]
+
+
+def test_questions_listed_up_front_are_answered_under_short_headings(process):
+    doc = process("INTRODUCTION\n\nThe following questions were put to the NCPs:\n\n"
+                  "1. Is there a procedure?\n2. Where a procedure exists:\n   a) Which authority decides?\n"
+                  "   b) Is legal aid free?\n3. Are there plans?\n\nSUMMARY\n\nQuestion 1\n\nYes (AT, BE).\n\n"
+                  "Question 2a\n\nA court (AT).\n\nQ2b)\n\nNo (BE).\n")
+    assert questions(doc) == [("1", "Is there a procedure?"), ("2a", "Which authority decides?"),
+                              ("2b", "Is legal aid free?"), ("3", "Are there plans?")]
+    bodies = {b.label_: " ".join(b.text.split()) for b in doc.spans[QUESTION_BODIES]}
+    assert bodies == {"1": "Yes (AT, BE).", "2a": "A court (AT).", "2b": "No (BE)."}
+
+
+def test_a_block_heading_ends_the_question_before_it(process):
+    doc = process("1.1 Is it in law?\n\nYes (AT).\n\nBlock 2: Practice\n\nSome words (BE).\n\n"
+                  "2.1 Is it used?\n\nNo (BE).\n")
+    assert [s.text for s in doc.spans[STATEMENTS]] == ["Yes (AT).", "No (BE)."]
+
+
+def test_tables_their_captions_and_notes_are_no_statements(process):
+    doc = process("1. Is it used?\n\nThe replies are shown below (AT).\n\nTable 1: Replies of Belgium\n\n"
+                  "| State | Yes | No |\n|---|---|---|\n| AT | X |  |\n| BE |  | X |\n\n"
+                  "*Note: Ireland did not reply.*\n\nBelgium explained why (BE).\n")
+    assert [s.text for s in doc.spans[STATEMENTS]] == ["The replies are shown below (AT).",
+                                                       "Belgium explained why (BE)."]
+    (table,) = doc.spans[TABLE_BLOCKS]
+    assert table.text.startswith("| State") and table.text.endswith("|  | X |")

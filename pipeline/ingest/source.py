@@ -44,6 +44,7 @@ class Source:
     text: str
     bold: list[tuple[int, int]] = field(default_factory=list)
     pages: list[tuple[int, int, int]] = field(default_factory=list)  # (start, end, page)
+    headings: list[tuple[int, int, int]] = field(default_factory=list)  # (start, end, level): 0 the title
     boxes: list[Box] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
