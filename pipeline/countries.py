@@ -46,6 +46,10 @@ COUNTRIES = "emn_countries"
 CODE_LISTS = "emn_code_lists"
 UNKNOWN_CODES = "emn_unknown_codes"
 NAME_LIST = "NAME_LIST"  # label of a list of country names in parentheses
+TABLE_CELL = "TABLE_CELL"  # label of a table cell holding only codes ('| AT |')
+BARE = ("BARE_CODE_LIST", "BARE_CODE")  # codes in prose without parentheses: the list is the codes alone
+LIST_CATEGORIES = ("CODE_LIST", *BARE, TABLE_CELL)
+CAPITALS = re.compile(r"[A-Z]{3,}")
 COUNTRIES_FILE = "countries.json"
 
 
@@ -72,7 +76,8 @@ class CountryPatternRule(PatternRule):
     """
 
     CATEGORIES: ClassVar[frozenset[str]] = frozenset(
-        {"CODE_LIST", "BARE_CODE_LIST", "CODE", "ARTICLE_CODE", "NOT_A_COUNTRY", "NAME_LIST", "NAME_LIST_GLUE"})
+        {"CODE_LIST", *BARE, "TABLE_CELL", "CODE", "ARTICLE_CODE", "NOT_A_COUNTRY", "NAME_LIST",
+         "NAME_LIST_GLUE"})
 
 
 @dataclass
@@ -155,7 +160,7 @@ class Countries(RuleComponent):
         self.list_patterns = [
             (rule.category, rule.compiled())
             for rule in self.rules
-            if rule.category in ("CODE_LIST", "BARE_CODE_LIST")
+            if rule.category in LIST_CATEGORIES
         ]
         self.name_list_patterns = [rule.compiled() for rule in self.rules_of("NAME_LIST")]
         self.name_list_glue = [rule.compiled() for rule in self.rules_of("NAME_LIST_GLUE")]
@@ -189,7 +194,10 @@ class Countries(RuleComponent):
         taken: list[tuple[int, int]] = []
         for category, pattern in self.list_patterns:
             for match in pattern.finditer(text):
-                if any(start < match.end() and match.start() < end for start, end in taken):
+                span_of_list = match.span("codes") if category in BARE else match.span()
+                if any(start < span_of_list[1] and span_of_list[0] < end for start, end in taken):
+                    continue
+                if category in BARE and _between_capitals(text, *span_of_list):
                     continue
                 codes_start = match.start("codes")
                 found = []
@@ -199,10 +207,10 @@ class Countries(RuleComponent):
                     found.append((written, self.table.code(written), start, start + 2))
                 if not any(code for written, code, *_ in found):
                     continue
-                list_span = doc.char_span(*match.span(), label=category, alignment_mode="expand")
+                list_span = doc.char_span(*span_of_list, label=category, alignment_mode="expand")
                 if list_span is None:
                     continue
-                taken.append(match.span())
+                taken.append(span_of_list)
                 lists.append(list_span)
                 tokens = {token.idx: (token.i, len(token)) for token in list_span}
                 for written, code, start, end in found:
@@ -217,7 +225,7 @@ class Countries(RuleComponent):
                     if code is None:
                         unknown.append(span)
                         continue
-                    mention_types[span.start_char, span.end_char] = "code_list"
+                    mention_types[span.start_char, span.end_char] = "table" if category == TABLE_CELL else "code_list"
                     list_ranges[span.start_char, span.end_char] = (list_span.start_char, list_span.end_char)
                     members.append(span)
         lists.sort(key=lambda span: span.start_char)
@@ -273,6 +281,13 @@ class Countries(RuleComponent):
                 for name in inside:
                     list_ranges[name.start_char, name.end_char] = (list_span.start_char, list_span.end_char)
         return lists
+
+def _between_capitals(text: str, start: int, end: int) -> bool:
+    """Codes in a line set in capitals ('IN PRACTICE', 'AT A GLANCE') are words of a heading."""
+    before = text[max(0, start - 24):start].split()
+    after = text[end:end + 24].split()
+    return any(CAPITALS.fullmatch(word.strip(".,:;")) for word in before[-1:] + after[:1])
+
 
 def _case_sensitive(nlp: Language, names: list[str]):
     """Names match case-sensitively: 'Chad' the name, not 'chad' the word."""

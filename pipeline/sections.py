@@ -377,7 +377,8 @@ class Sections(RuleComponent):
                                   or following[0] in "\"'“‘(["):
                 continue
             word = LAST_WORD.search(text[max(cursor, match.start() - ABBREVIATION_REACH):match.start() + 1])
-            if text[match.start()] == "." and word and word.group(1).lower().rstrip(".") in self.abbreviations:
+            if text[match.start()] == "." and word and not word.group(1).isupper() \
+                    and word.group(1).lower().rstrip(".") in self.abbreviations:  # 'NO.' is Norway, 'No.' a number
                 continue
             if text[match.start()] == "." and following[:1].isdigit():
                 continue

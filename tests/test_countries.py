@@ -75,3 +75,30 @@ def test_parentheses_holding_only_names_are_a_list(process):
     assert [s.label_ for s in doc.spans[CODE_LISTS]] == ["NAME_LIST"]
     names = [s for s in doc.spans[COUNTRIES] if s._.code_list_range is not None]
     assert [(s.label_, s._.mention_type) for s in names] == [("CZ", "name"), ("EE", "name"), ("NL", "name")]
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("No maximum exists in LT and LU.", ["LT", "LU"]),
+        ("Statistics are collected by BG, DE, ES and NO.", ["BG", "DE", "ES", "NO"]),
+        ("It is laid down in law in all these States except LV, where a regulation applies.", ["LV"]),
+        ("Legal aid is not provided in SI.", ["SI"]),
+        ("AT or CZ may apply it.", ["AT", "CZ"]),
+    ],
+)
+def test_bare_codes_in_prose_are_code_lists(process, text, codes):
+    doc = process(text)
+    assert [s.label_ for s in doc.spans[COUNTRIES]] == codes
+    assert {s.label_ for s in doc.spans[CODE_LISTS]} == ({"BARE_CODE"} if len(codes) == 1 else {"BARE_CODE_LIST"})
+
+
+@pytest.mark.parametrize("text", ["Funding for IT tools was raised.", "IN PRACTICE AT A GLANCE",
+                                  "It is in IT systems."])
+def test_capitalised_words_are_no_bare_codes(process, text):
+    assert list(process(text).spans[COUNTRIES]) == []
+
+
+def test_a_table_cell_of_codes_names_its_row(process):
+    doc = process("| State | Yes |\n|---|---|\n| AT | X |\n| BE, LU | X |\n")
+    assert found(doc) == [("AT", "table"), ("BE", "table"), ("LU", "table")]

@@ -151,3 +151,9 @@ def test_tables_their_captions_and_notes_are_no_statements(process):
                                                        "Belgium explained why (BE)."]
     (table,) = doc.spans[TABLE_BLOCKS]
     assert table.text.startswith("| State") and table.text.endswith("|  | X |")
+
+
+def test_a_code_before_a_full_stop_ends_its_sentence(process):
+    doc = process("1. Do they?\n\nStatistics are kept by SK and NO. No statistics are kept in AT or SI.\n")
+    assert [s.text for s in doc.spans[STATEMENTS]] == ["Statistics are kept by SK and NO.",
+                                                       "No statistics are kept in AT or SI."]
