@@ -109,3 +109,13 @@ def test_observer_states_by_name_only_where_they_respond(process):
             "2.1. Do States use it?\n\n**Georgia** did not provide information. "
             "Applicants from Ukraine are interviewed in **Austria**.\n")
     assert stances(process(text)) == [("GE", "no_information"), ("AT", "mention")]
+
+
+@pytest.mark.parametrize(("sentence", "stance"), [
+    ("No statistics on returns are kept in (AT, BE).", "no"),
+    ("No statistics exist in (AT, BE).", "no_information"),
+    ("No figures on this are available for (AT, BE).", "no_information"),
+])
+def test_statistics_not_kept_deny_and_not_available_are_no_information(process, sentence, stance):
+    doc = process(summary(sentence))
+    assert {s._.stance for s in doc.spans[RESPONSES]} == {stance}

@@ -37,6 +37,7 @@ __all__ = ["CUES", "RESPONSES", "Stance"]
 
 CUES = "emn_cues"
 RESPONSES = "emn_responses"
+OUTRANKS = {TERMINATE: (ALTERNATIVE,)}  # a longer cue hides the cues of these categories it holds
 Range = tuple[int, int]
 
 
@@ -165,10 +166,11 @@ class Stance(RuleComponent):
                 continue
             kept.append(Cue(rule, span.start_char, span.end_char, span.start, span.end,
                             raw[span.start_char:span.end_char]))
-        # "either because" outranks "either": a TERMINATE cue hides an ALTERNATIVE under it.
-        terminators = [cue for cue in kept if cue.category == TERMINATE]
-        kept = [cue for cue in kept if not (cue.category == ALTERNATIVE and any(
-            t.token_start <= cue.token_start < t.token_end for t in terminators))]
+        # A longer cue hides a cue of the category it outranks inside it: 'either because'
+        # (TERMINATE) hides 'either'.
+        kept = [cue for cue in kept if not any(
+            cue.category in OUTRANKS.get(other.category, ()) and other.token_start <= cue.token_start
+            and cue.token_end <= other.token_end for other in kept)]
         return sorted(kept, key=lambda cue: cue.start)
 
     # -- decisions ------------------------------------------------------------------------
