@@ -227,6 +227,8 @@ def install_extensions() -> None:
         "metadata": None,  # dict of the document's metadata (emn_metadata)
         "source": None,  # the ingest.Source the Doc was made from
         "findings": None,  # list of checks.Finding (emn_checks)
+        "table_responses": (),  # overview.TableResponse of each answer an overview table gives (emn_tables)
+        "unread_tables": (),  # overview.UnreadTable: tables or rows that gave no response (emn_tables)
     }
     for name, default in doc_attrs.items():
         if not Doc.has_extension(name):

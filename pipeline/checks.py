@@ -29,8 +29,9 @@ from ._extensions import (
 )
 from .countries import CODE_LISTS, COUNTRIES, NAME_LIST, UNKNOWN_CODES
 from .metadata import META, parse_number
+from .normalize import FOOTNOTES
 from .rules import PatternRule, RuleComponent, number_pattern, shared_config
-from .sections import QUESTION_BODIES, STATEMENTS
+from .sections import HEADINGS, QUESTION_BODIES, QUESTIONS, STATEMENTS
 from .stance import RESPONSES
 
 __all__ = ["CHECKS", "SEVERITY", "Finding", "CheckRule", "Checks", "check_rows"]
@@ -43,7 +44,11 @@ SEVERITY = {
     "duplicate_in_list": "warning",
     "respondent_missing": "info",
     "conflicting_stance": "info",
+    "question_gap": "warning",
+    "unattributed_country": "warning",
+    "table_unread": "warning",
 }
+QUESTION_NUMBER = re.compile(r"^(?P<parts>\d{1,2}(?:\.\d{1,2})*)(?P<letter>[a-h]?)(?:-(?P<last>\d{1,2}))?$")
 LOOKBACK = 120  # characters before a list searched for its stated number
 CODE = re.compile(r"\b[A-Z]{2}\b")
 
@@ -104,6 +109,13 @@ class Checks(RuleComponent):
             question = question_id(doc, start, end)
             if question is not None:
                 rows.append((question, code, stances.get((start, end)), items.get((start, end)) or "", start, end))
+        rows += [(row.question_id, row.country, row.stance, row.item, row.start, row.end)
+                 for row in doc._.table_responses]
+        self.question_gaps(doc, findings)
+        self.unattributed(doc, respondents, findings)
+        for table in doc._.unread_tables:
+            _finding(doc, findings, table.start, table.end, "table_unread", table.reason,
+                     question_id(doc, table.start) or "")
         if respondents:
             for question, code, _, _, start, end in rows:
                 if code not in respondents:
@@ -116,6 +128,47 @@ class Checks(RuleComponent):
         spans = (doc.char_span(f.start_char, f.end_char, label=f.kind, alignment_mode="expand") for f in findings)
         set_group(doc, CHECKS, [span for span in spans if span is not None])  # an empty body has no span
         return doc
+
+    def question_gaps(self, doc: Doc, findings: list[Finding]) -> None:
+        """Question numbers that skip one ('3.2' then '3.4'), and questions listed up front that
+        no answer section takes up: a question the reader may have lost."""
+        answered = {label for _, _, label in group_ranges(doc, QUESTION_BODIES)[1]}
+        previous: tuple[tuple[int, ...], str] | None = None
+        for start, end, label in group_ranges(doc, QUESTIONS)[1]:
+            if label not in answered:
+                _finding(doc, findings, start, end, "question_gap",
+                         f"question {label} is listed but no section answers it", label)
+            match = QUESTION_NUMBER.match(label)
+            if match is None:
+                continue
+            parts = tuple(int(p) for p in match.group("parts").split("."))
+            letter = match.group("letter")
+            if previous is not None:
+                missing = _skipped(previous, (parts, letter))
+                if missing:
+                    _finding(doc, findings, start, end, "question_gap",
+                             f"question {missing} is missing before {label}", label)
+            last = int(match.group("last")) if match.group("last") else None
+            previous = ((*parts[:-1], last) if last else parts, letter)
+
+    def unattributed(self, doc: Doc, respondents: list[str], findings: list[Finding]) -> None:
+        """Countries after the first question that stand in no question's body, heading or
+        footnote: a code, or a respondent's name, whose statement the reader could not place."""
+        questions = group_ranges(doc, QUESTIONS)[1]
+        if not questions:
+            return
+        first = min(start for start, _, _ in questions)
+        kept = [group_ranges(doc, name)[1] for name in (QUESTION_BODIES, HEADINGS, FOOTNOTES)]
+        mention_types = span_values(doc, "mention_type")
+        body = doc._.body_text
+        for start, end, code in group_ranges(doc, COUNTRIES)[1]:
+            if start < first or body[start:end].isspace():
+                continue
+            if mention_types.get((start, end)) == "name" and code not in respondents:
+                continue
+            if not any(s <= start < e for ranges in kept for s, e, _ in ranges):
+                _finding(doc, findings, start, end, "unattributed_country",
+                         f"{code} stands after the first question but in no question's section")
 
     def list_counts(self, doc: Doc, findings) -> None:
         text = doc._.clean_text
@@ -187,6 +240,20 @@ class Checks(RuleComponent):
 
 
 msgpack_codec("finding", Finding, astuple, lambda data: Finding(*data))
+
+
+def _skipped(previous: tuple[tuple[int, ...], str], current: tuple[tuple[int, ...], str]) -> str:
+    """The first question number missing between two in a row, or ''."""
+    (before, before_letter), (parts, letter) = previous, current
+    if parts[:-1] != before[:-1] or len(parts) != len(before):
+        return ""
+    if parts == before:
+        if before_letter and letter and ord(letter) - ord(before_letter) > 1:
+            return ".".join(map(str, parts)) + chr(ord(before_letter) + 1)
+        return ""
+    if parts[-1] - before[-1] > 1:
+        return ".".join(map(str, (*parts[:-1], before[-1] + 1)))
+    return ""
 
 
 def _finding(doc: Doc, findings: list[Finding], start: int, end: int, kind: str, detail: str,

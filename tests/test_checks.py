@@ -90,3 +90,37 @@ def test_clean_documents_have_no_errors_or_warnings(nlp):
         source = read_source(path)
         doc = nlp(make_doc(nlp, source))
         assert [f for f in doc._.findings if f.severity != "info"] == [], path.name
+
+
+def test_a_skipped_question_number_is_a_question_gap(process):
+    text = ("Summary\n\n3.1. Do they?\n\nYes (AT).\n\n3.2. Do they too?\n\nYes (BE).\n\n"
+            "3.4. And this?\n\nNo (AT).\n\n3.5. And that?\n\nNo (BE).\n")
+    assert findings(process(text), "question_gap") == [
+        ("question_gap", "warning", "question 3.3 is missing before 3.4")]
+
+
+def test_letters_that_skip_are_a_gap_and_a_listed_question_without_answers_too(process):
+    text = ("The following questions were asked:\n\n1. Is there a procedure?\n2. Which authority?\n"
+            "3. Any plans?\n\nQuestion 1\n\nYes (AT).\n\nQuestion 3\n\nNo (BE).\n\n"
+            "4.1 Do they?\n\nYes (AT).\n\n(a) Who?\n\nThe court (AT).\n\n(c) Where?\n\nIn town (AT).\n")
+    assert findings(process(text), "question_gap") == [
+        ("question_gap", "warning", "question 2 is listed but no section answers it"),
+        ("question_gap", "warning", "question 4.1b is missing before 4.1c")]
+
+
+def test_numbers_in_order_and_a_new_block_are_no_gap(process):
+    text = ("1.1 Do they?\n\nYes (AT).\n\n1.2 Do they?\n\nYes (AT).\n\n2.1 Do they?\n\nYes (AT).\n\n"
+            "2.1a Who?\n\nX (AT).\n")
+    assert findings(process(text), "question_gap") == []
+
+
+def test_a_country_after_the_first_question_outside_any_question_is_unattributed(process):
+    text = summary("Yes (AT, BE).", intro=INTRO) + "\n3. CONCLUSIONS\n\nMost States, notably (CZ), agree. Spain too.\n"
+    assert findings(process(text), "unattributed_country") == [
+        ("unattributed_country", "warning", "CZ stands after the first question but in no question's section")]
+
+
+def test_an_unread_table_is_reported(process):
+    text = summary("See the table.\n\n| Year | Count |\n|---|---|\n| 2019 | 3 |\n| 2020 | 4 |", intro=INTRO)
+    assert findings(process(text), "table_unread") == [
+        ("table_unread", "warning", "no column of the table names a country in most of its 2 rows")]

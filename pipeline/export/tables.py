@@ -85,6 +85,12 @@ def extract(doc: Doc, doc_id: str) -> Extraction:
             items.get(key) or "", mention_types.get(key), evidence[statement[:2]],
             start, end, _page(page_at, start),
         ))
+    if doc._.table_responses:
+        result.responses.extend(
+            (doc_id, meta.get("query_id", ""), row.question_id, row.country, row.stance, row.item, "table",
+             row.evidence, row.start, row.end, _page(page_at, row.start))
+            for row in doc._.table_responses)
+        result.responses.sort(key=lambda row: row[8])  # in text order; a stable sort keeps the rest as they were
     result.checks.extend(check_rows(doc, doc_id))
     if not result.questions:
         result.warnings.append("no question headings found (is this an EMN Ad-Hoc Query summary?)")
