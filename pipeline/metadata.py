@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 from ._extensions import group, group_ranges, install_extensions, set_group
 from .countries import CODE_LISTS, COUNTRIES
 from .ingest.source import FROM_SUPERSCRIPT
-from .normalize import FOOTNOTES
+from .normalize import FOOTNOTES, LAYOUT_HEADINGS
 from .rules import LexiconRule, PatternRule, RuleComponent, number_pattern, shared_config
 from .sections import HEADINGS, QUESTIONS, collapse
 
@@ -57,8 +57,8 @@ class MetadataRule(PatternRule):
     """
 
     CATEGORIES: ClassVar[frozenset[str]] = frozenset({
-        "QUERY_ID", "DATE", "LAUNCH_CUE", "STATED_COUNT", "STATED_TOTAL", "STATED_ADDITION",
-        "FOOTNOTE_NUMBER", "FOOTNOTE_MARKER"})
+        "QUERY_ID", "TITLE_SUBJECT", "DATE", "LAUNCH_CUE", "STATED_COUNT", "STATED_TOTAL", "STATED_ADDITION",
+        "FOOTNOTE_NUMBER", "FOOTNOTE_MARKER", "NO_REPLY"})
     PATTERN_KINDS: ClassVar[frozenset[str]] = frozenset({"regex"})
 
 
@@ -153,15 +153,30 @@ class Metadata(RuleComponent):
                 return value
         return ""
 
-    def title(self, doc, text, end, query_line, spans):
-        """The line(s) under the query line, or what follows a colon on it."""
+    def title(self, doc: Doc, text: str, end: int, query_line: tuple[int, int] | None, spans: list[Span]) -> str:
+        """The query's subject. Where the title line reads '... Ad-Hoc Query (No. N) on X' it is
+        X; where it holds the number, the line(s) under it, or what follows a colon on it; a
+        title line set as such by its layout (Markdown '#', Word Title, PDF type) without a
+        number is the title itself."""
+        layout = self._title_line(doc, text, end)
+        above = (0, query_line[0] if query_line else min([end, *(h.start_char for h in group(doc, HEADINGS))]))
+        for line in (layout, query_line, above):  # the title line stands above the number's line
+            subject = self._first("TITLE_SUBJECT", text, *line) if line else None
+            if subject is not None:
+                _add(doc, spans, subject.span("title"), "TITLE")
+                return collapse(subject.group("title"))
+        if layout is not None and (query_line is None or not layout[0] <= query_line[0] < layout[1]):
+            if not self._first("QUERY_ID", text, *layout) and not self._first("DATE", text, *layout):
+                _add(doc, spans, layout, "TITLE")
+                return collapse(text[layout[0]:layout[1]])
         if query_line is None:
             return ""
         line = text[query_line[0]:query_line[1]]
         after_colon = re.split(r"[:\u2013\u2014]\s+", line, maxsplit=1)
         boilerplate = collapse(after_colon[-1]).lower().strip(" .") in self.title_boilerplate
         dated = self._first("DATE", after_colon[-1], 0, len(after_colon[-1]))
-        if len(after_colon) == 2 and not boilerplate and not dated:
+        numbered = self._first("QUERY_ID", after_colon[-1], 0, len(after_colon[-1]))
+        if len(after_colon) == 2 and not boilerplate and not dated and not numbered:
             start = query_line[0] + line.index(after_colon[1])
             _add(doc, spans, (start, query_line[1]), "TITLE")
             return collapse(after_colon[1])
@@ -175,6 +190,18 @@ class Metadata(RuleComponent):
             return ""
         _add(doc, spans, (cursor, stop), "TITLE")
         return collapse(text[cursor:stop])
+
+    def _title_line(self, doc: Doc, text: str, end: int) -> tuple[int, int] | None:
+        """The first line its layout sets as the document's title (level 0 or 1), before the
+        introduction and before any numbered heading."""
+        numbered = [h.start_char for h in group(doc, HEADINGS) if h.label_]
+        limit = min([end, *numbered])
+        for heading in group(doc, LAYOUT_HEADINGS):
+            if heading.start_char >= limit:
+                break
+            if int(heading.label_ or 9) <= 1:
+                return heading.start_char, heading.end_char
+        return None
 
     def stated_count(self, text, end, doc, spans):
         match = self._first("STATED_COUNT", text, 0, end)
@@ -206,12 +233,15 @@ class Metadata(RuleComponent):
             return 1 if any(s < stop and start < e for s, e, _ in countries) else 0
         return 0
 
-    def respondents(self, doc: Doc, intro_end: int, stated_span) -> list[Span]:
-        """Countries of the footnote the stated number points to, or of its sentence."""
+    def respondents(self, doc: Doc, intro_end: int, stated_span: tuple[int, int] | None) -> list[Span]:
+        """Countries of the footnote the stated number points to, or of its sentence; never
+        those a sentence or footnote says did not reply."""
         footnote_spans = group(doc, FOOTNOTES)
         countries = group(doc, COUNTRIES)
+        declined = self._no_reply(doc, intro_end, footnote_spans)
         mentions = [countries[index] for index, (start, _, _) in enumerate(group_ranges(doc, COUNTRIES)[1])
-                    if start < intro_end or any(f.start_char <= start < f.end_char for f in footnote_spans)]
+                    if (start < intro_end or any(f.start_char <= start < f.end_char for f in footnote_spans))
+                    and not any(s <= start < e for s, e in declined)]
         numbered = ((self._footnote_number(doc, f), f) for f in footnote_spans)
         footnotes = {number: f for number, f in numbered if number is not None}
         if stated_span is not None:
@@ -236,6 +266,18 @@ class Metadata(RuleComponent):
                 if len(listed) >= MIN_LISTED_RESPONDENTS:
                     return listed
         return []
+
+    def _no_reply(self, doc: Doc, intro_end: int, footnotes: list[Span]) -> list[tuple[int, int]]:
+        """The sentences and footnotes of the front matter that name countries asked but not
+        replying ('also addressed to Georgia (GE), from which no reply had been received')."""
+        text = doc._.clean_text
+        cues = [m.start() for p in self.patterns.get("NO_REPLY", []) for m in p.finditer(text)]
+        ranges = [(f.start_char, f.end_char) for f in footnotes if any(f.start_char <= c < f.end_char for c in cues)]
+        for cue in cues:
+            if cue < intro_end and not any(s <= cue < e for s, e in ranges):
+                start = max(text.rfind(". ", 0, cue) + 2, text.rfind("\n\n", 0, cue) + 2, 0)
+                ranges.append((start, _sentence_end(text, cue)))
+        return ranges
 
     def _footnote_number(self, doc: Doc, footnote: Span) -> int | None:
         for pattern in self.patterns.get("FOOTNOTE_NUMBER", []):

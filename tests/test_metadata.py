@@ -69,3 +69,43 @@ def test_a_date_wrapped_onto_the_next_line_stays_out_of_the_title(process):
     text = header("Summary of EMN Ad-Hoc Query No. 8017 from 12\nFebruary 2019", "It is based on 3 States.")
     meta = process(text)._.metadata
     assert (meta["query_date"], meta["title"]) == ("2019-02-12", "Return of rejected applicants")
+
+
+@pytest.mark.parametrize(
+    ("first_line", "query_id", "title"),
+    [
+        ("# Summary of EMN Ad-Hoc Query 2019.14 on family reunification of refugees", "2019.14",
+         "family reunification of refugees"),
+        ("Summary of EMN Ad-Hoc Query No. 1187 on Access to the labour market", "1187",
+         "Access to the labour market"),
+        ("# EMN Ad-Hoc Query on alternatives to detention\n\n**AHQ 2021.3** | Launched on 12 January 2021",
+         "2021.3", "alternatives to detention"),
+        ("EMN Ad-Hoc Query on Detention\n\nQuery number: AHQ 2022.08\n\nLaunched on 3 May 2022", "2022.08",
+         "Detention"),
+    ],
+)
+def test_year_numbered_queries_and_titles_after_on(process, first_line, query_id, title):
+    meta = process(header(first_line, "Intro."))._.metadata
+    assert (meta["query_id"], meta["title"]) == (query_id, title)
+
+
+def test_a_title_set_by_its_layout_is_the_title(process):
+    meta = process("# Alternatives to detention\n\nAHQ 2021.3, launched on 12 January 2021\n\n"
+                   "1. INTRODUCTION\n\nIntro.\n\n2.1. Do States do X?\n\nYes (AT).")._.metadata
+    assert (meta["query_id"], meta["title"]) == ("2021.3", "Alternatives to detention")
+
+
+def test_observer_countries_count_and_those_that_did_not_reply_are_no_respondents(process):
+    intro = ("Responses from 3 EMN NCPs (AT, BE, CZ) and 2 EMN observer countries (MD, UA) were received.[^1]")
+    footnote = ("[^1]: The query was also addressed to Georgia (GE), Armenia (AM) and Serbia (RS), from which "
+                "no reply had been received.")
+    meta = process(header("Summary of EMN Ad-Hoc Query 2019.14 on a subject", intro, footnote))._.metadata
+    assert meta["n_respondents_stated"] == 5
+    assert meta["respondents"] == ["AT", "BE", "CZ", "MD", "UA"]
+
+
+def test_a_total_after_the_counts_wins(process):
+    intro = ("Replies were received from 3 EMN NCPs (2 Member States and Norway) and from one EMN observer "
+             "country, 4 in total.\u00b9")
+    meta = process(header("Summary of EMN Ad-Hoc Query 2020.27 on a subject", intro, "\u00b9 AT, BE, NO and MD."))
+    assert (meta._.metadata["n_respondents_stated"], meta._.metadata["respondents"]) == (4, ["AT", "BE", "NO", "MD"])
