@@ -233,7 +233,7 @@ def install_extensions() -> None:
     for name, default in doc_attrs.items():
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
-    span_attrs = {
+    span_attrs: dict[str, Any] = {
         "mention_type": None,  # "code_list" or "name"
         "stance": None,  # yes / no / no_information / mention
         "item": "",  # label of the bullet or inline item a list belongs to

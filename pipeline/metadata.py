@@ -28,6 +28,7 @@ __all__ = ["META", "RESPONDENTS", "MetadataRule", "MetadataLexicon", "Metadata",
 META = "emn_meta"
 RESPONDENTS = "emn_respondents"
 DATE_DEFAULT = datetime(2000, 1, 1)  # no part of a matched date is ever taken from it
+NUMBERED_LINE = re.compile(r"\s*(?:\d{1,2}|[IVX]{1,4})\b")
 PARAGRAPH_END = re.compile(r"\n[ \t]*\n|$")
 SENTENCE_OR_PARAGRAPH_END = re.compile(r"[.!?](?=\s)|\n[ \t]*\n")
 MIN_LISTED_RESPONDENTS = 3  # a footnote or sentence naming fewer States is no respondents list
@@ -160,8 +161,8 @@ class Metadata(RuleComponent):
         number is the title itself."""
         layout = self._title_line(doc, text, end)
         above = (0, query_line[0] if query_line else min([end, *(h.start_char for h in group(doc, HEADINGS))]))
-        for line in (layout, query_line, above):  # the title line stands above the number's line
-            subject = self._first("TITLE_SUBJECT", text, *line) if line else None
+        for candidate in (layout, query_line, above):  # the title line stands above the number's line
+            subject = self._first("TITLE_SUBJECT", text, *candidate) if candidate else None
             if subject is not None:
                 _add(doc, spans, subject.span("title"), "TITLE")
                 return collapse(subject.group("title"))
@@ -196,12 +197,12 @@ class Metadata(RuleComponent):
         introduction and before any numbered heading."""
         numbered = [h.start_char for h in group(doc, HEADINGS) if h.label_]
         limit = min([end, *numbered])
-        for heading in group(doc, LAYOUT_HEADINGS):
-            if heading.start_char >= limit:
-                break
-            if int(heading.label_ or 9) <= 1:
-                return heading.start_char, heading.end_char
-        return None
+        found = [h for h in group(doc, LAYOUT_HEADINGS) if h.start_char < limit and int(h.label_ or 9) <= 1
+                 and not NUMBERED_LINE.match(text, h.start_char)]  # '1 Introduction' is a section
+        if not found:
+            return None
+        title = min(found, key=lambda h: (int(h.label_), h.start_char))  # a Title before a Heading 1
+        return title.start_char, title.end_char
 
     def stated_count(self, text, end, doc, spans):
         match = self._first("STATED_COUNT", text, 0, end)

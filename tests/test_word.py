@@ -170,15 +170,6 @@ def test_runs_inside_links_insertions_and_symbols():
                            "Convention\non Cyber-crime.\n\n\uf0b7 Facebook (BE).")
 
 
-def test_table_cells_are_read_as_paragraphs():
-    document = Document()
-    table = document.add_table(rows=1, cols=2)
-    table.cell(0, 0).text = "Belgium"
-    table.cell(0, 1).text = "Yes (BE)."
-    document.add_paragraph("After the table.")
-    assert read(document).text == "Belgium\n\nYes (BE).\n\nAfter the table."
-
-
 # --- footnotes ------------------------------------------------------------------------------
 
 def test_footnotes_follow_the_citing_paragraph_numbered_in_citation_order():
@@ -299,3 +290,37 @@ def test_sample_layout(sample):
            "PL, SE, SI, SK, UK.\n\n2. BACKGROUND" in text
     assert "such as:\n\n• Facebook (BE, CZ, ES, FI, HU, LT, NL, PL, UK);\n• Twitter" in text
     assert "E-Commerce Directive" in text and "](#)" not in text
+
+
+def test_a_word_table_is_written_as_the_text_route_writes_one():
+    document = Document()
+    table = document.add_table(rows=3, cols=3)
+    for row, values in zip(table.rows, [("Country", "Yes", "No"), ("Austria", "\u2713", ""),
+                                        ("Belgium", "", "\u2713 | partly")], strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    document.add_paragraph("After the table.")
+    source = read(document)
+    assert source.text == ("| Country | Yes | No |\n|---|---|---|\n| Austria | \u2713 |  |\n"
+                           "| Belgium |  | \u2713 \u00a6 partly |\n\nAfter the table.")
+
+
+def test_a_merged_cell_keeps_the_columns_aligned():
+    document = Document()
+    table = document.add_table(rows=2, cols=3)
+    table.cell(0, 0).text, table.cell(0, 1).text = "State", "Measures"
+    table.cell(0, 1).merge(table.cell(0, 2))
+    for cell, value in zip(table.rows[1].cells, ("AT", "bail", "reporting"), strict=True):
+        cell.text = value
+    assert read(document).text.splitlines()[::2] == ["| State | Measures |  |", "| AT | bail | reporting |"]
+
+
+def test_title_and_heading_styles_are_layout_headings():
+    document = Document()
+    document.add_paragraph("EMN Ad-Hoc Query on Detention", style="Title")
+    document.add_paragraph("Introduction", style="Heading 1")
+    document.add_paragraph("Q1. Does your State detain?", style="Heading 2")
+    document.add_paragraph("Body text.")
+    source = read(document)
+    assert [(source.text[s:e], level) for s, e, level in source.headings] == [
+        ("EMN Ad-Hoc Query on Detention", 0), ("Introduction", 1), ("Q1. Does your State detain?", 2)]

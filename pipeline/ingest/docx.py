@@ -36,9 +36,10 @@ FALSE_VALUES = ("0", "false", "off", "none")
 INLINE_CONTAINERS = frozenset(W + tag for tag in (
     "hyperlink", "ins", "moveTo", "smartTag", "fldSimple", "customXml", "sdt", "sdtContent",
     "dir", "bdo"))
-BLOCK_CONTAINERS = frozenset(W + tag for tag in ("sdt", "sdtContent", "customXml", "tbl", "tr",
-                                                 "tc", "ins", "moveTo"))
+BLOCK_CONTAINERS = frozenset(W + tag for tag in ("sdt", "sdtContent", "customXml", "ins", "moveTo"))
 NOT_LISTS = re.compile(r"(?i)heading|title|caption|toc|continue")
+HEADING_STYLE = re.compile(r"(?i)^(?:(?P<title>title)|heading\s*(?P<level>\d))$")  # Title is level 0
+CELL_BAR = "\u00a6"  # a '|' written inside a cell, so that it cannot split the row
 
 
 class Styles:
@@ -75,6 +76,17 @@ class Styles:
             seen.add(style_id)
             if self.bold.get(style_id) is not None:
                 return self.bold[style_id]
+            style_id = self.based_on.get(style_id, "")
+        return None
+
+    def heading_level(self, style_id: str) -> int | None:
+        """0 for the Title style, N for Heading N (or a style based on one), else None."""
+        seen = set()
+        while style_id and style_id not in seen:
+            seen.add(style_id)
+            match = HEADING_STYLE.match(self.name.get(style_id, style_id))
+            if match:
+                return 0 if match.group("title") else int(match.group("level"))
             style_id = self.based_on.get(style_id, "")
         return None
 
@@ -133,13 +145,29 @@ def read_footnotes(document: DocxDocument) -> dict[str, list[Element]]:
 
 # --- paragraphs -----------------------------------------------------------------------------
 
-def body_paragraphs(element: Element) -> Iterator[Element]:
-    """The w:p elements of the body in reading order, tables and content controls included."""
+def body_blocks(element: Element) -> Iterator[Element]:
+    """The w:p and w:tbl elements of the body in reading order, inside content controls."""
     for child in element:
-        if child.tag == f"{W}p":
+        if child.tag in (f"{W}p", f"{W}tbl"):
             yield child
         elif child.tag in BLOCK_CONTAINERS:
-            yield from body_paragraphs(child)
+            yield from body_blocks(child)
+
+
+def table_rows(table: Element) -> Iterator[list[list[Element]]]:
+    """The rows of a table as the paragraphs of each cell; a cell spanning columns is
+    followed by empty ones, so the columns stay aligned."""
+    for row in table.iter(f"{W}tr"):
+        if row.getparent() is not table and row.getparent().getparent() is not table:
+            continue  # a row of a table nested in a cell: read with its cell
+        cells: list[list[Element]] = []
+        for cell in row.iter(f"{W}tc"):
+            if cell.getparent() is not row:
+                continue
+            cells.append(list(cell.iter(f"{W}p")))
+            span = cell.find(f"{W}tcPr/{W}gridSpan")
+            cells += [[] for _ in range(int(span.get(f"{W}val", "1")) - 1 if span is not None else 0)]
+        yield cells
 
 
 def inline_runs(element: Element) -> Iterator[Element]:
@@ -271,9 +299,10 @@ class DocxWriter:
         self.in_list = False
 
     def paragraph(self, text: str, bold: list[tuple[int, int]], prefix: str = "",
-                  item: bool = False) -> None:
+                  item: bool = False) -> int | None:
+        """Write a paragraph; returns where its text starts (None for an empty one)."""
         if not text.strip():
-            return
+            return None
         if self.length:
             separator = "\n" if item and self.in_list else "\n\n"
             self.parts.append(separator)
@@ -283,6 +312,7 @@ class DocxWriter:
         self.parts.append(prefix + text)
         self.length += len(prefix) + len(text)
         self.bold.extend((start + s, start + e) for s, e in bold)
+        return start
 
     def text(self) -> str:
         return "".join(self.parts)
@@ -316,12 +346,21 @@ def read_docx(path: Path, data: bytes) -> Source:
     numbers: dict[str, str] = {}
     written: set[str] = set()
     warnings: list[str] = []
-    for p in body_paragraphs(document.element.body):
-        paragraph = paragraph_text(p, styles, numbers)
-        text, bold = paragraph.finish()
-        item = bool(text) and is_list_paragraph(p, styles)
-        writer.paragraph(text, bold, BULLET + " " if item else "", item)
-        for note_id, number in paragraph.notes:
+    headings: list[tuple[int, int, int]] = []
+    for block in body_blocks(document.element.body):
+        if block.tag == f"{W}tbl":
+            text, bold, notes = table_text(block, styles, numbers)
+            writer.paragraph(text, bold)
+        else:
+            paragraph = paragraph_text(block, styles, numbers)
+            text, bold = paragraph.finish()
+            notes = paragraph.notes
+            item = bool(text) and is_list_paragraph(block, styles)
+            start = writer.paragraph(text, bold, BULLET + " " if item else "", item)
+            level = styles.heading_level(paragraph_style(block, styles))
+            if start is not None and level is not None:
+                headings.append((start, start + len(text), level))
+        for note_id, number in notes:
             if note_id in written:
                 continue
             written.add(note_id)
@@ -332,5 +371,43 @@ def read_docx(path: Path, data: bytes) -> Source:
     text = writer.text()
     if not text.strip():
         raise IngestError("no text: the Word document is empty")
-    return Source(path=Path(path), text=text, bold=merge_ranges(writer.bold, text),
+    return Source(path=Path(path), text=text, bold=merge_ranges(writer.bold, text), headings=headings,
                   warnings=warnings)
+
+
+def table_text(table: Element, styles: Styles, numbers: dict[str, str]) -> tuple[str, list[tuple[int, int]],
+                                                                               list[tuple[str, str]]]:
+    """A table as the text route writes it: one '| a | b |' line per row, the header row
+    followed by '|---|---|'; a cell's paragraphs joined by a space. Returns the text, its
+    bold ranges and the footnotes its cells cite."""
+    lines: list[str] = []
+    bold: list[tuple[int, int]] = []
+    notes: list[tuple[str, str]] = []
+    offset = 0
+    for index, cells in enumerate(table_rows(table)):
+        line = "|"
+        for paragraphs in cells:
+            line += " "
+            for p in paragraphs:
+                paragraph = paragraph_text(p, styles, numbers)
+                text, ranges = paragraph.finish()
+                text = " ".join(text.replace("|", CELL_BAR).split("\n"))
+                if not text.strip():
+                    continue
+                if not line.endswith(" "):
+                    line += " "
+                bold += [(offset + len(line) + s, offset + len(line) + e) for s, e in ranges]
+                line += text
+                notes += paragraph.notes
+            line += " |"
+        lines.append(line)
+        offset += len(line) + 1
+        if index == 0:
+            lines.append("|" + "---|" * len(cells))
+            offset += len(lines[-1]) + 1
+    return "\n".join(lines), bold, notes
+
+
+def paragraph_style(p: Element, styles: Styles) -> str:
+    style = p.find(f"{W}pPr/{W}pStyle")
+    return str(style.get(f"{W}val", "")) if style is not None else styles.default_paragraph
