@@ -115,7 +115,7 @@ class Sections(RuleComponent):
     def __call__(self, doc: Doc) -> Doc:
         text = doc._.body_text
         tables, outside = self.find_tables(text)
-        layout = [(s.start_char, s.end_char) for s in group(doc, LAYOUT_HEADINGS)]
+        layout = [(s.start_char, s.end_char) for s in group(doc, LAYOUT_HEADINGS) if s.label_ != "0"]  # not the title
         headings = self.find_headings(text, layout, tables)
         questions, bodies = self.question_sections(headings, text)
         heading_spans = [doc.char_span(h.start, h.end, label=h.number or "", alignment_mode="expand")

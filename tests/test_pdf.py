@@ -226,17 +226,18 @@ def footnoted_pages(pdf, number):
 
 
 def test_footnotes_follow_the_page_body_and_markers_are_superscripts():
+    """The sentence a page break cuts goes on overleaf before the page's footnotes."""
     source = read(build(footnoted_pages, pages=2))
     assert source.text == (
         "It is based on contributions from 20 Member States.¹\n"
         "Experts discussed ways to prevent smuggling,² including\n"
-        "the use of social media by national authorities,\n\n"
+        "the use of social media by national authorities,\n"
+        "social media companies as well as EU Agencies.\n\n"
         "¹ BE, CZ, CY, DE.\n\n"
-        "² This includes facilitation of unauthorised\nentry and transit.\n\n"
-        "social media companies as well as EU Agencies.")
-    page_two = source.text.index("social media companies")
-    assert source.pages == [(0, page_two, 1), (page_two, len(source.text), 2)]
-    assert source.page_at(source.text.index("¹ BE")) == 1
+        "² This includes facilitation of unauthorised\nentry and transit.")
+    page_two, notes = source.text.index("social media companies"), source.text.index("¹ BE")
+    assert source.pages == [(0, page_two, 1), (page_two, notes, 2), (notes, len(source.text), 1)]
+    assert source.page_at(notes) == 1
 
 
 def test_footnote_marker_in_bold_text_and_times():
@@ -497,10 +498,88 @@ def test_sample_layout(sample):
     # one question heading wraps: its lines are joined by a newline within one paragraph
     assert "3.1. Do Member States monitor the internet for content related to migrant\n" \
            "smuggling?\n\n" in text
-    # the sentence cut by the first page break continues after that page's footnotes
-    assert re.search(r"when they are these\n\n¹ .*\n\n² .*\n\n³ .*\n\nactivities are likely",
-                     text)
-    assert [page for _, _, page in sample.pages] == [1, 2, 3, 4]
+    # the sentence cut by the first page break goes on before that page's footnotes
+    assert re.search(r"when they are these\nactivities are likely to involve border authorities\.\n\n¹ ", text)
+    # page 1's last sentence goes on with page 2's first line, then page 1's footnotes follow
+    assert [page for _, _, page in sample.pages] == [1, 2, 1, 2, 3, 4]
     assert sample.page_at(text.index("¹ BE")) == 1
     assert sample.page_at(text.index("Done in June 2016")) == 4
     assert len(sample.boxes) == len(text.split())
+
+
+# --- tables, page breaks, the title ------------------------------------------------------------
+
+def ruled_table(pdf, top: float, rows, widths=(120, 60, 60)) -> float:
+    """A table with borders, one row per 16 pt; returns the y below it."""
+    left, height = 72, 16
+    x = [left]
+    for width in widths:
+        x.append(x[-1] + width)
+    y = top
+    for row in rows:
+        pdf.line(left, y, x[-1], y)
+        for number, text in enumerate(row):
+            pdf.setFont("Helvetica", 10)
+            pdf.drawString(x[number] + 4, y - 12, text)
+        y -= height
+    pdf.line(left, y, x[-1], y)
+    for position in x:
+        pdf.line(position, top, position, y)
+    return y
+
+
+def test_a_ruled_table_is_written_as_rows_and_goes_on_overleaf_under_its_repeated_header():
+    def draw(pdf, number):
+        if number == 1:
+            y = lines(pdf, 72, TOP, ["The replies are shown below."])
+            ruled_table(pdf, y - 10, [("Member State", "Yes", "No"), ("AT", "X", ""), ("BE", "", "X")])
+        else:
+            y = ruled_table(pdf, TOP, [("Member State", "Yes", "No"), ("CZ", "X", "")])
+            lines(pdf, 72, y - 20, ["After the table."])
+
+    source = read(build(draw, pages=2))
+    assert source.text == ("The replies are shown below.\n\n| Member State | Yes | No |\n|---|---|---|\n"
+                           "| AT | X | |\n| BE | | X |\n| CZ | X | |\n\nAfter the table.")
+    czech = source.text.index("CZ")
+    assert source.page_at(czech) == 2 and source.page_at(source.text.index("BE")) == 1
+    box = next(b for b in source.boxes if b.start == czech)
+    assert box.page == 2 and box.x0 == pytest.approx(76, abs=1)
+
+
+def test_a_table_aligned_on_whitespace_is_written_as_rows():
+    def draw(pdf, number):
+        y = lines(pdf, 72, TOP, ["Table 1. Replies", None])
+        for row in [("Country", "Q1", "Q2"), ("AT", "No", "Yes"), ("BE", "Yes", ""), ("EL", "No information", "No")]:
+            for x, text in zip((72, 150, 260), row, strict=True):
+                pdf.setFont("Helvetica", 10)
+                pdf.drawString(x, y, text)
+            y -= 13
+        lines(pdf, 72, y - 14, ["A sentence after it."])
+
+    source = read(build(draw))
+    assert source.text == ("Table 1. Replies\n\n| Country | Q1 | Q2 |\n|---|---|---|\n| AT | No | Yes |\n"
+                           "| BE | Yes | |\n| EL | No information | No |\n\nA sentence after it.")
+
+
+def test_a_paragraph_and_a_heading_split_by_a_page_break_are_joined_before_the_footnotes():
+    def draw(pdf, number):
+        lines(pdf, 72, 40, [f"Page {number}"], size=9)  # a footer the reader drops
+        if number == 1:
+            runs(pdf, 72, TOP, [("Three States reported it", "Helvetica"), marker("1")])
+            lines(pdf, 72, TOP - 14, ["3.3. Are persons recognised as stateless and, if so, for"])
+            runs(pdf, 72, 80, [("1", "Helvetica", 6.5, 3), (" AT, BE, CZ.", "Helvetica", 9)])
+        else:
+            lines(pdf, 72, TOP, ["how long are they allowed to stay?", None, "Austria replied (AT)."])
+
+    source = read(build(draw, pages=2))
+    assert source.text == ("Three States reported it\u00b9\n3.3. Are persons recognised as stateless and, if so, "
+                           "for\nhow long are they allowed to stay?\n\n\u00b9 AT, BE, CZ.\n\nAustria replied (AT).")
+
+
+def test_the_largest_type_on_the_first_page_is_the_title_line():
+    def draw(pdf, number):
+        lines(pdf, 72, TOP, ["EMN Ad-Hoc Query on Detention"], size=16)
+        lines(pdf, 72, TOP - 30, ["Body text in the usual size.", "And more of it."])
+
+    source = read(build(draw))
+    assert [(source.text[s:e], level) for s, e, level in source.headings] == [("EMN Ad-Hoc Query on Detention", 0)]

@@ -24,11 +24,12 @@ from itertools import pairwise
 from pathlib import Path
 
 import pdfplumber
-from pdfminer.layout import LTChar, LTContainer, LTCurve
+from pdfminer.layout import LTChar, LTContainer, LTCurve, LTLine, LTRect
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import PdfminerException
 
+from .pdf_tables import MIN_RULES, TableBlock, aligned_tables, ruled_tables
 from .source import TO_SUPERSCRIPT, Box, IngestError, Source, merge_ranges
 from .text import content_kind
 
@@ -53,6 +54,8 @@ EDGE_LINES = 2  # lines at the top and at the bottom of a page checked for heade
 SAME_PLACE = 4.0  # points: a running header/footer stands this close to its place elsewhere
 MARGIN_BAND = 0.07  # share of the page height where isolated lines are headers/footers
 RUNNING_GAP = 1.5  # a repeated line this far from the text is a running header/footer
+RULE_WIDTH = 2.0  # points: a line or rectangle this thin is a rule, such as a table border
+PAGE_END = (".", "?", "!", ":", ";")  # a paragraph that ends a page without these goes on overleaf
 
 BOLD_FONT = re.compile(r"(?i:bold|black|heavy|demi)|,B")
 MARKER = re.compile(r"\d{1,3}(?:,\d{1,3})*")
@@ -62,6 +65,7 @@ PAGE_NUMBER = re.compile(
 CID = re.compile(r"\(cid:\d+\)")
 SYMBOL_FONT = re.compile(r"(?i)dingbat|symbol|wingding|webding")  # fonts whose letters draw bullets
 BULLETS = frozenset("•▪▫●○◦■□►▸▶➢➤✓✔❖★☆♦◆–-*·")
+CELL_BAR = "\u00a6"  # a '|' written inside a cell, so that it cannot split the row
 SPACES = frozenset(" \t\n\r\xa0\u2002\u2003\u2009\u200a\u200b\u3000")
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl",
                            "ﬅ": "st", "ﬆ": "st"})
@@ -119,6 +123,7 @@ class PageLines:
     lines: list[Line]
     footnotes: list[Line] = field(default_factory=list)
     sideways: int = 0  # characters not upright (rotated text), which are left out
+    tables: list[TableBlock] = field(default_factory=list)
 
 
 # --- opening --------------------------------------------------------------------------------
@@ -148,7 +153,8 @@ def one_line(error: BaseException) -> str:
 
 # --- words and lines ------------------------------------------------------------------------
 
-def page_words(page: Page, fonts: dict[str, tuple[bool, bool]]) -> tuple[list[Word], int]:
+def page_words(page: Page, fonts: dict[str, tuple[bool, bool]], rules: list[int] | None = None
+               ) -> tuple[list[Word], int]:
     """The page's upright words in one pass over its characters, in content-stream order.
 
     A word is a run of characters in one font and size that follow each other on the line
@@ -160,7 +166,7 @@ def page_words(page: Page, fonts: dict[str, tuple[bool, bool]]) -> tuple[list[Wo
     parts: list[str] = []
     font, size, bold = None, 0.0, False
     x0 = x1 = top = bottom = gap = back = 0.0
-    for text, upright, left, right, char_top, char_bottom, char_font, char_size in layout_chars(page):
+    for text, upright, left, right, char_top, char_bottom, char_font, char_size in layout_chars(page, rules):
         if text in SPACES or not upright:
             sideways += text not in SPACES
             if parts:
@@ -189,13 +195,15 @@ def page_words(page: Page, fonts: dict[str, tuple[bool, bool]]) -> tuple[list[Wo
     return words, sideways
 
 
-def layout_chars(page: Page) -> Iterator[tuple[str, bool, float, float, float, float, str, float]]:
+def layout_chars(page: Page, rules: list[int] | None = None
+                 ) -> Iterator[tuple[str, bool, float, float, float, float, str, float]]:
     """(text, upright, x0, x1, top, bottom, fontname, size) of each character, in stream order,
     and a "•" for each bullet drawn as a shape.
 
     Read straight from the page's pdfminer layout with the coordinates pdfplumber gives its
     `page.chars`, but without building a dictionary of every attribute of every character,
-    which is most of the cost of `page.chars` (and of `extract_text`)."""
+    which is most of the cost of `page.chars` (and of `extract_text`). The rules the page
+    draws (lines, thin rectangles) are counted into `rules`, to know where tables may be."""
     height = page.height
     mb_x0, mb_top = page.mediabox[:2]
     stack = [iter(page.layout)]
@@ -207,6 +215,9 @@ def layout_chars(page: Page) -> Iterator[tuple[str, bool, float, float, float, f
                     font = font.decode("latin-1")
                 yield (obj.get_text(), obj.upright, obj.x0 + mb_x0, obj.x1 + mb_x0,
                        height - obj.y1 + mb_top, height - obj.y0 + mb_top, font, obj.size)
+            elif isinstance(obj, LTLine | LTRect) and min(obj.width, obj.height) <= RULE_WIDTH:
+                if rules is not None:
+                    rules[0] += 1
             elif isinstance(obj, LTCurve):
                 if obj.fill and is_bullet_shape(obj.width, obj.height):
                     yield ("\u2022", True, obj.x0 + mb_x0, obj.x1 + mb_x0, height - obj.y1 + mb_top,
@@ -523,6 +534,7 @@ class TextWriter:
         self.bold: list[tuple[int, int]] = []
         self.boxes: list[Box] = []
         self.pages: list[tuple[int, int, int]] = []
+        self.headings: list[tuple[int, int, int]] = []
 
     def write(self, text: str) -> None:
         self.parts.append(text)
@@ -531,6 +543,10 @@ class TextWriter:
     def piece(self, piece: Piece, page: int, cut: int = 0) -> None:
         """Write a piece, less `cut` characters at its end (a line-end hyphen)."""
         start = self.length
+        if not self.pages or self.pages[-1][2] != page:  # a page's range runs to the next page's first piece
+            if self.pages:
+                self.pages[-1] = (self.pages[-1][0], start, self.pages[-1][2])
+            self.pages.append((start, start, page))
         text = piece.text[:len(piece.text) - cut] if cut else piece.text
         self.write(text)
         for s, e in piece.bold:
@@ -540,18 +556,19 @@ class TextWriter:
         self.boxes.append(Box(start, self.length, page, piece.x0, piece.top, piece.x1,
                               piece.bottom))
 
-    def paragraph(self, lines: list[list[Piece]], page: int) -> int:
-        """Write a paragraph: lines joined by a newline, a hyphen at a line end rejoined.
-        Returns where it starts."""
+    def paragraph(self, lines: list[tuple[list[Piece], int]]) -> int:
+        """Write a paragraph, each line with its page: lines joined by a newline, a hyphen
+        at a line end rejoined. Returns where it starts."""
         if self.length:
             self.write("\n\n")
         start = self.length
-        for index, pieces in enumerate(lines):
+        for index, (pieces, page) in enumerate(lines):
             for number, piece in enumerate(pieces):
                 if number:
                     self.write(" ")
                 last = number == len(pieces) - 1
-                following = lines[index + 1][0].text if last and index + 1 < len(lines) else ""
+                following = lines[index + 1][0][0].text if last and index + 1 < len(lines) and lines[index + 1][0] \
+                    else ""
                 join = hyphen_join(piece.text, following) if following else None
                 cut = join == "drop" or piece.text.endswith("\xad")
                 self.piece(piece, page, cut=int(cut))
@@ -559,10 +576,30 @@ class TextWriter:
                     self.write("\n")
         return start
 
+    def table(self, rows: list[list[list[tuple[Word, int]]]]) -> None:
+        """Write a table as the text route writes one: '| a | b |' per row, the header row
+        followed by '|---|'; each word keeps its box."""
+        if self.length:
+            self.write("\n\n")
+        for index, row in enumerate(rows):
+            if index:
+                self.write("\n")
+            self.write("|")
+            for cell in row:
+                for word, page in cell:
+                    self.write(" ")
+                    self.piece(Piece(word.text.replace("|", CELL_BAR), [(0, len(word.text))] if word.bold else [],
+                                     word.x0, word.top, word.x1, word.bottom), page)
+                self.write(" |")
+            if index == 0:
+                self.write("\n|" + "---|" * len(row))
+
     def source(self, warnings: list[str]) -> Source:
         text = "".join(self.parts)
-        return Source(path=self.path, text=text, bold=merge_ranges(self.bold, text),
-                      pages=self.pages, boxes=self.boxes, warnings=warnings)
+        if self.pages:
+            self.pages[-1] = (self.pages[-1][0], self.length, self.pages[-1][2])
+        return Source(path=self.path, text=text, bold=merge_ranges(self.bold, text), pages=self.pages,
+                      headings=self.headings, boxes=self.boxes, warnings=warnings)
 
 
 def hyphen_join(word: str, following: str) -> str | None:
@@ -587,35 +624,115 @@ def read_pages(pdf: pdfplumber.PDF, max_pages: int | None) -> list[PageLines]:
     fonts: dict[str, tuple[bool, bool]] = {}
     result = []
     for page in pages:
+        rules = [0]
         try:
-            words, sideways = page_words(page, fonts)
+            words, sideways = page_words(page, fonts, rules)
+            lines = group_lines(words)
+            tables = ruled_tables(page, lines) if rules[0] >= MIN_RULES else []
         except IngestError:
             raise
         except Exception as error:  # pdfminer raises many kinds on broken content streams
             raise IngestError(f"corrupt or truncated PDF: page {page.page_number}: "
                               f"{one_line(error)}") from None
-        result.append(PageLines(page.page_number, float(page.width), float(page.height),
-                                group_lines(words), sideways=sideways))
+        lines = without_tables(words, lines, tables)
+        aligned = aligned_tables(lines)
+        lines = without_tables(words, lines, aligned)
+        result.append(PageLines(page.page_number, float(page.width), float(page.height), lines,
+                                sideways=sideways, tables=sorted(tables + aligned, key=lambda t: t.top)))
         page.close()
     return result
 
 
+def without_tables(words: list[Word], lines: list[Line], tables: list[TableBlock]) -> list[Line]:
+    """The page's lines once the words of its tables are taken out of them."""
+    if not tables:
+        return lines
+    taken = {id(word) for table in tables for row in table.rows for cell in row for word in cell}
+    kept = {id(word) for line in lines for word in line.words} - taken
+    return group_lines([word for word in words if id(word) in kept])
+
+
+@dataclass
+class Block:
+    """A paragraph (its lines, each with its page) or a table, as the writer writes it."""
+
+    lines: list[tuple[Line, int]] = field(default_factory=list)
+    table: list[list[list[tuple[Word, int]]]] | None = None
+    body: bool = True  # a footnote is no body block
+
+
+def page_blocks(page: PageLines, pitch: float) -> list[Block]:
+    """The page's paragraphs and tables in reading order, then its footnotes."""
+    body: list[tuple[float, Block]] = [
+        (lines[0].top, Block([(line, page.number) for line in lines]))
+        for lines in body_paragraphs(page.lines, pitch)]
+    body += [(table.top, Block(table=[[[(word, page.number) for word in cell] for cell in row]
+                                      for row in table.rows])) for table in page.tables]
+    notes = [Block([(line, page.number) for line in lines], body=False)
+             for lines in footnote_paragraphs(page.footnotes)]
+    return [block for _, block in sorted(body, key=lambda pair: pair[0])] + notes
+
+
+def join_across_pages(pages: list[list[Block]]) -> list[Block]:
+    """All blocks, with what a page break split joined again: a paragraph or heading that
+    does not end its sentence and goes on in lower case overleaf, or a table that goes on
+    under a repeated header. The page's footnotes then follow the joined block."""
+    blocks: list[Block] = []
+    for page in pages:
+        last = next((block for block in reversed(blocks) if block.body), None)
+        first = page[0] if page and page[0].body else None
+        if last is not None and first is not None and _continues(last, first):
+            if last.table is not None and first.table is not None:
+                rows = first.table[1:] if _texts(first.table[0]) == _texts(last.table[0]) else first.table
+                last.table.extend(rows)
+            else:
+                last.lines.extend(first.lines)
+            page = page[1:]
+        blocks.extend(page)
+    return blocks
+
+
+def _continues(last: Block, first: Block) -> bool:
+    if last.table is not None or first.table is not None:
+        return last.table is not None and first.table is not None and \
+            max(map(len, last.table)) == max(map(len, first.table))
+    end = last.lines[-1][0].text.rstrip()
+    start = first.lines[0][0].text.lstrip()
+    return bool(end) and not end.endswith(PAGE_END) and start[:1].islower()
+
+
+def _texts(row: list[list[tuple[Word, int]]]) -> list[str]:
+    return [" ".join(word.text for word, _ in cell) for cell in row]
+
+
 def write_pages(path: Path, pages: list[PageLines]) -> TextWriter:
-    """Body paragraphs then footnote paragraphs, page by page."""
+    """Body paragraphs and tables, then footnote paragraphs, page by page; the paragraph
+    set in the largest type on the first page is the title line."""
     writer = TextWriter(path)
     pitch = usual_pitch(pages)
-    for page in pages:
-        start = None
-        paragraphs = body_paragraphs(page.lines, pitch) + footnote_paragraphs(page.footnotes)
-        for lines in paragraphs:
-            at = writer.paragraph([line_pieces(line) for line in lines], page.number)
-            start = at if start is None else start
-        if start is not None:
-            if writer.pages:
-                last_start, _, last_page = writer.pages[-1]
-                writer.pages[-1] = (last_start, start, last_page)
-            writer.pages.append((start, writer.length, page.number))
+    blocks = join_across_pages([page_blocks(page, pitch) for page in pages])
+    title = _largest_on_first_page(blocks, pages)
+    for block in blocks:
+        if block.table is not None:
+            writer.table(block.table)
+            continue
+        start = writer.paragraph([(line_pieces(line), page) for line, page in block.lines])
+        if block is title:
+            writer.headings.append((start, writer.length, 0))
     return writer
+
+
+def _largest_on_first_page(blocks: list[Block], pages: list[PageLines]) -> Block | None:
+    """The first page's paragraph in the largest type, when that stands out from the body."""
+    first = [block for block in blocks if block.body and block.lines and block.lines[0][1] == pages[0].number]
+    if not first:
+        return None
+    sizes = [max(line.size for line, _ in block.lines) for block in first]
+    largest = max(sizes)
+    body = body_size(pages)
+    if largest <= (1 + SIZE_CHANGE) * body:
+        return None
+    return first[sizes.index(largest)]
 
 
 def read_pdf(path: Path, data: bytes, max_pages: int | None = None) -> Source:

@@ -1,0 +1,114 @@
+"""PDF tables: which of a page's words form a table, as rows of cells.
+
+Ruled tables are found by pdfplumber's table finder (its 'lines' strategy), called only on
+pages that draw enough rules to hold one. Tables without rules are found in the reader's
+own lines: a run of lines whose words stand in columns apart from each other by wide gaps,
+at the same places line after line. (pdfplumber's 'text' strategy, tried on the test PDFs,
+took whole pages of prose for tables and cut words at column edges.) The words of a table
+leave the flow of paragraphs; the reader writes the table as '|' rows where it stood.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pdfplumber.page import Page
+
+    from .pdf import Line, Word
+
+__all__ = ["TableBlock", "MIN_RULES", "ruled_tables", "aligned_tables"]
+
+MIN_RULES = 4  # rules (lines or thin rectangles) a page draws before its tables are looked for
+COLUMN_GAP = 2.0  # a gap wider than this many font sizes separates two cells of a row
+COLUMN_TOLERANCE = 3.0  # points: cells of one column start this close to each other
+MIN_ALIGNED_ROWS = 2  # lines in a run before its columns count as a table
+MIN_COLUMN_SHARE = 0.5  # share of a run's lines a column must start a cell in
+LIST_MARKER = re.compile(r"^(?:[\u2022\u25aa\u25cf\u25e6\u2013\-*\u00a7]|\d{1,3}[.)]?|[a-z][.)]|\(?[ivx]+\))$")
+
+
+@dataclass(slots=True)
+class TableBlock:
+    """A table found on a page: rows of cells, each cell the words in it, in reading order."""
+
+    rows: list[list[list[Word]]]
+    top: float
+    bottom: float
+    columns: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.columns = max((len(row) for row in self.rows), default=0)
+
+
+def ruled_tables(page: Page, lines: list[Line]) -> list[TableBlock]:
+    """The tables pdfplumber's finder sees in the page's rules, filled with the page's words."""
+    found = []
+    for table in page.find_tables():
+        rows = []
+        for row in table.rows:
+            cells = [_words_in(lines, cell) if cell is not None else [] for cell in row.cells]
+            if any(cells):
+                rows.append(cells)
+        if rows:
+            found.append(TableBlock(rows, float(table.bbox[1]), float(table.bbox[3])))
+    return found
+
+
+def _words_in(lines: list[Line], box: tuple[Any, Any, Any, Any]) -> list[Word]:
+    x0, top, x1, bottom = (float(value) for value in box)
+    return [word for line in lines for word in line.words
+            if x0 <= (word.x0 + word.x1) / 2 <= x1 and top <= (word.top + word.bottom) / 2 <= bottom]
+
+
+def aligned_tables(lines: list[Line]) -> list[TableBlock]:
+    """Runs of lines whose cells, set apart by wide gaps, start in the same columns."""
+    found: list[TableBlock] = []
+    run: list[list[list[Word]]] = []
+    run_lines: list[Line] = []
+    for line in [*lines, None]:
+        segments = _segments(line) if line is not None else []
+        if len(segments) >= 2 and not LIST_MARKER.match(" ".join(w.text for w in segments[0])):
+            run.append(segments)
+            run_lines.append(line)  # type: ignore[arg-type]
+            continue
+        if len(run) >= MIN_ALIGNED_ROWS:
+            table = _aligned(run, run_lines)
+            if table is not None:
+                found.append(table)
+        run, run_lines = [], []
+    return found
+
+
+def _segments(line: Line) -> list[list[Word]]:
+    """A line's words split where a gap is wider than a column gap."""
+    segments = [[line.words[0]]]
+    for previous, word in zip(line.words, line.words[1:], strict=False):
+        if word.x0 - previous.x1 > COLUMN_GAP * line.size:
+            segments.append([word])
+        else:
+            segments[-1].append(word)
+    return segments
+
+
+def _aligned(run: list[list[list[Word]]], lines: list[Line]) -> TableBlock | None:
+    """The run as a table when most of its cells start at columns shared by its lines."""
+    starts = sorted(segment[0].x0 for segments in run for segment in segments)
+    columns: list[list[float]] = []
+    for start in starts:
+        if columns and start - columns[-1][-1] <= COLUMN_TOLERANCE:
+            columns[-1].append(start)
+        else:
+            columns.append([start])
+    kept = [min(column) for column in columns if len(column) >= MIN_COLUMN_SHARE * len(run)]
+    if len(kept) < 2:
+        return None
+    rows = []
+    for segments in run:
+        cells: list[list[Word]] = [[] for _ in kept]
+        for segment in segments:
+            index = max((i for i, start in enumerate(kept) if start <= segment[0].x0 + COLUMN_TOLERANCE), default=0)
+            cells[index].extend(segment)
+        rows.append(cells)
+    return TableBlock(rows, min(line.top for line in lines), max(line.bottom for line in lines))
