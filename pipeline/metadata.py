@@ -163,9 +163,10 @@ class Metadata(RuleComponent):
         above = (0, query_line[0] if query_line else min([end, *(h.start_char for h in group(doc, HEADINGS))]))
         for candidate in (layout, query_line, above):  # the title line stands above the number's line
             subject = self._first("TITLE_SUBJECT", text, *candidate) if candidate else None
-            if subject is not None:
-                _add(doc, spans, subject.span("title"), "TITLE")
-                return collapse(subject.group("title"))
+            if subject is not None:  # a title line set by its layout may wrap
+                title = (subject.start("title"), candidate[1] if candidate is layout else subject.end("title"))
+                _add(doc, spans, title, "TITLE")
+                return collapse(text[title[0]:title[1]])
         if layout is not None and (query_line is None or not layout[0] <= query_line[0] < layout[1]):
             if not self._first("QUERY_ID", text, *layout) and not self._first("DATE", text, *layout):
                 _add(doc, spans, layout, "TITLE")

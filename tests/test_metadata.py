@@ -1,7 +1,10 @@
 """Query number, date, title, stated count and respondents from the introduction."""
 
+from pathlib import Path
+
 import pytest
 
+from pipeline.ingest import Source, make_doc
 from pipeline.metadata import parse_number
 
 WORDS = ["one", "two", "three"] + ["x"] * 16 + ["twenty", "twenty-one", "twenty-two"]
@@ -109,3 +112,12 @@ def test_a_total_after_the_counts_wins(process):
              "country, 4 in total.\u00b9")
     meta = process(header("Summary of EMN Ad-Hoc Query 2020.27 on a subject", intro, "\u00b9 AT, BE, NO and MD."))
     assert (meta._.metadata["n_respondents_stated"], meta._.metadata["respondents"]) == (4, ["AT", "BE", "NO", "MD"])
+
+
+def test_a_title_line_that_wraps_and_a_list_that_wraps_inside_the_count(nlp):
+    text = ("EMN Ad-Hoc Query on Alternatives to\ndetention in return\n\nQuery number: AHQ 2022.08\n\n"
+            "1. INTRODUCTION\n\nResponses from 3 EMN NCPs (AT, BE,\nCZ) and 2 EMN observer countries (GE, MD) were "
+            "received.\n\n2.1. Do States do X?\n\nYes (AT).")
+    source = Source(path=Path("t.pdf"), text=text, headings=[(0, 56, 0)])  # the title line as a PDF marks it
+    meta = nlp(make_doc(nlp, source))._.metadata
+    assert (meta["title"], meta["n_respondents_stated"]) == ("Alternatives to detention in return", 5)
