@@ -162,7 +162,9 @@ class Metadata(RuleComponent):
         layout = self._title_line(doc, text, end)
         above = (0, query_line[0] if query_line else min([end, *(h.start_char for h in group(doc, HEADINGS))]))
         for candidate in (layout, query_line, above):  # the title line stands above the number's line
-            subject = self._first("TITLE_SUBJECT", text, *candidate) if candidate else None
+            if candidate is None:
+                continue
+            subject = self._first("TITLE_SUBJECT", text, *candidate)
             if subject is not None:  # a title line set by its layout may wrap
                 title = (subject.start("title"), candidate[1] if candidate is layout else subject.end("title"))
                 _add(doc, spans, title, "TITLE")
