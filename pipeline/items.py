@@ -94,10 +94,17 @@ class Items(RuleComponent):
             if not inside:
                 continue
             previous_end = statement.start_char
+            classified = []
             for index, code_list in enumerate(inside):
                 before = text[previous_end:code_list.start_char]
                 either = self._either(text, statement, previous_end if index else code_list.start_char)
-                role, label_start = self.classify(before, index == 0, statement.label_ == "bullet", either)
+                classified.append((*self.classify(before, index == 0, statement.label_ == "bullet", either),
+                                   before, previous_end))
+                previous_end = code_list.end_char
+            if len(classified) > 1 and statement.label_ != "bullet":
+                classified[0] = self._first_of_a_series(*classified[0][2:], classified[0][:2], classified[1])
+            for index, (code_list, (role, label_start, before, previous_end)) in enumerate(
+                    zip(inside, classified, strict=True)):
                 label, item_range = "", None
                 if role == ITEM_LIST:
                     item_range = (previous_end + label_start, code_list.start_char)
@@ -116,7 +123,6 @@ class Items(RuleComponent):
                 for span in [code_list, *members.get((code_list.start_char, code_list.end_char), [])]:
                     roles[span.start_char, span.end_char] = role
                     items[span.start_char, span.end_char] = label
-                previous_end = code_list.end_char
         set_group(doc, ITEMS, item_spans)
         return doc
 
@@ -152,6 +158,23 @@ class Items(RuleComponent):
             return role, start
         comma = before.rfind(",")
         return _item(before, comma + 1) if comma >= 0 else (STATEMENT_LIST, 0)
+
+    def _first_of_a_series(self, before: str, previous_end: int, first: tuple[str, int],
+                           second: tuple[str, int, str, int]) -> tuple[str, int, str, int]:
+        """The first list of a series of items is an item too: in 'the authority is, in most
+        cases, the migration office (BG, EL), the ministry (LU) or an office (FR)' the lists
+        after the first are items joined by a connector, so the first names one, back to the
+        last comma before it. Not a list after its subject, an exception or 'either'."""
+        role, start = first
+        second_role, _, second_before, _ = second
+        words = re.findall(r"[\w/]+", before.lower())
+        plain = role == STATEMENT_LIST and not (words and words[-1] in self.subject_nouns) \
+            and not self.number_subject.search(before) and not self.exception.search(before) \
+            and not self.alternative.search(before)
+        comma = before.rfind(",")
+        if plain and second_role == ITEM_LIST and self.connector.match(second_before) and comma >= 0:
+            role, start = _item(before, comma + 1)
+        return role, start, before, previous_end
 
     def _branch(self, before: str, start: int) -> tuple[str, int]:
         """The 'or' branch of 'either ... or ...': a phrase ('or through surveys (DE)') is the

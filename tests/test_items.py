@@ -68,3 +68,15 @@ def test_a_bullet_that_opens_with_its_list_names_its_item_after_the_colon(proces
     doc = process(summary("Other arrangements were reported:\n\n\u2713 (**FR, SE**): places close to an airport;\n"
                           "\u2713 (AT) reported a family wing."))
     assert items(doc) == [("FR", "places close to an airport"), ("SE", "places close to an airport"), ("AT", "")]
+
+
+def test_the_first_list_of_a_series_of_items_is_an_item_too(process):
+    doc = process(summary("The competent authority is, in most cases, the migration office (BE, CZ), "
+                          "the ministry (LU) or an independent office (FR)."))
+    assert items(doc) == [("BE", "the migration office"), ("CZ", "the migration office"), ("LU", "the ministry"),
+                          ("FR", "an independent office")]
+
+
+def test_a_list_after_its_subject_stays_the_statements_own_in_a_series(process):
+    doc = process(summary("Two States (BE, CZ) use reporting, bail (LU) or tags (FR)."))
+    assert items(doc)[:2] == [("BE", ""), ("CZ", "")]

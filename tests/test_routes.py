@@ -1,8 +1,13 @@
 """Text, PDF and Word routes give the same responses, also for PDFs our generator did not make."""
 
 import re
+import shutil
+import subprocess
 
+import pdfplumber
 import pytest
+from docx import Document
+from docx.oxml import parse_xml
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.pdfgen import canvas
 
@@ -111,3 +116,40 @@ def test_pdfs_from_another_typesetter_give_the_text_route_rows(tmp_path, stem, f
     text = {row[:4] for row in responses(tmp_path / "out", f"{stem}.txt")}
     pdf = {row[:4] for row in responses(tmp_path / "out", f"{stem}.pdf")}
     assert text and pdf == text
+
+
+def test_libreoffice_makes_the_pdf_of_a_word_summary_as_word_users_do(tmp_path):
+    """A Word summary with a table that runs onto a second page under a repeated header, and its
+    PDF made by LibreOffice, give the same rows."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is needed (.ci/run installs libreoffice-writer-nogui)"
+    document = Document()
+    document.add_paragraph("EMN Ad-Hoc Query on Reporting duties", style="Title")
+    document.add_paragraph("Query number: AHQ 2024.5. Responses from 30 EMN NCPs.")
+    document.add_paragraph("1. Does your Member State apply reporting duties?", style="Heading 2")
+    document.add_paragraph("The replies are shown in the table below.")
+    codes = ["AT", "BE", "BG", "CY", "CZ", "DE", "EE", "EL", "ES", "FI", "FR", "HR", "HU", "IE", "IT",
+             "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "NO", "GE", "MD", "UA"]
+    table = document.add_table(rows=1 + len(codes), cols=3)
+    table.style = "Table Grid"
+    header = table.rows[0]
+    header._tr.get_or_add_trPr().append(parse_xml(
+        '<w:tblHeader xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>'))
+    for cell, text in zip(header.cells, ("Member State", "Yes", "No"), strict=True):
+        cell.text = text
+    for number, (row, code) in enumerate(zip(table.rows[1:], codes, strict=True)):
+        row.cells[0].text = code
+        row.cells[1 + number % 2].text = "X"
+        row.cells[2 - number % 2].text = "" if number % 3 else "(reported in the national report of last year)"
+    document.add_paragraph("Several States explained their practice in more detail (AT, BE).")
+    docx = tmp_path / "emn-ahq-2024-5-summary.docx"
+    document.save(docx)
+    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
+                   check=True, capture_output=True, timeout=180)
+    run_batch([str(docx), str(tmp_path / "emn-ahq-2024-5-summary.pdf")], tmp_path / "out", jobs=1)
+    word = responses(tmp_path / "out", "emn-ahq-2024-5-summary.docx")
+    pdf = responses(tmp_path / "out", "emn-ahq-2024-5-summary.pdf")
+    assert len([row for row in word if row[1] in codes]) == len(codes) + 2
+    assert [row[:4] for row in pdf] == [row[:4] for row in word]
+    with pdfplumber.open(tmp_path / "emn-ahq-2024-5-summary.pdf") as typeset_pdf:
+        assert len(typeset_pdf.pages) >= 2  # the table runs onto a second page

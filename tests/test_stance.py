@@ -119,3 +119,9 @@ def test_observer_states_by_name_only_where_they_respond(process):
 def test_statistics_not_kept_deny_and_not_available_are_no_information(process, sentence, stance):
     doc = process(summary(sentence))
     assert {s._.stance for s in doc.spans[RESPONSES]} == {stance}
+
+
+def test_states_without_the_practice_deny_it(process):
+    doc = process(summary("States without a dedicated procedure (AT, CY) assess it incidentally, "
+                          "while it can be done without any further authorisation in (BE)."))
+    assert {(s.label_, s._.stance) for s in doc.spans[RESPONSES]} == {("AT", "no"), ("CY", "no"), ("BE", "yes")}
