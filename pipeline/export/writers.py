@@ -119,12 +119,18 @@ class Unnamed:
         self.close()
 
     def close(self) -> None:
-        if not self.stream.closed:
-            self.stream.close()
-            os.close(self.fd)
+        if self.fd >= 0:
+            try:
+                self.stream.close()  # writes out what is buffered
+            finally:
+                os.close(self.fd)
+                self.fd = -1
 
     def discard(self) -> None:
-        self.close()
+        try:
+            self.close()
+        except OSError:
+            pass  # a full disk: what was buffered is dropped with the rest
         if self.path is not None:
             self.path.unlink(missing_ok=True)
             self.path = None
@@ -188,6 +194,7 @@ class TableWriter:
 
         Raises OutputError; should that happen halfway, the old manifest no longer matches the
         tables, and readers refuse them rather than mix two runs."""
+        placed = False
         try:
             for name, columns in TABLES.items():
                 if self.fmt == "parquet":
@@ -204,6 +211,7 @@ class TableWriter:
             self._files["emn-manifest"] = manifest
             manifest.stream.write((json.dumps({"format": self.fmt, "tables": entries}, indent=2) + "\n").encode())
             for name in TABLES:
+                placed = True
                 self._files.pop(name).link(final[name])
             self._files.pop("emn-manifest").link(self.folder / MANIFEST)
             for fmt, suffix in FORMATS.items():
@@ -212,8 +220,10 @@ class TableWriter:
                         (self.folder / f"{name}{suffix}").unlink(missing_ok=True)
             _sync_folder(self.folder)
         except OSError as error:
+            state = ("the set there may be incomplete: readers refuse it; run again" if placed
+                     else "outputs left unchanged")
             raise OutputError(f"{path_text(self.folder)}: cannot put the tables in place: "
-                              f"{error.strerror or error}") from None
+                              f"{error.strerror or error} ({state})") from None
         finally:
             self.abort()
         return final
