@@ -52,3 +52,18 @@ def test_score_edges():
     assert Score(0, 0, 0).f1 == 1.0
     assert Score(0, 3, 0).precision == 0.0
     assert Score(2, 4, 2).f1 == pytest.approx(2 / 3)
+
+
+def test_recall_counts_what_the_gold_has_and_the_output_missed(tmp_path):
+    """Recall on its own: two of four gold rows found and nothing extra is recall 0.5 at
+    precision 1.0, overall and for the stance and question concerned."""
+    result = write_case(
+        tmp_path,
+        [("1.1", "AT", "yes", ""), ("1.1", "BE", "yes", ""), ("1.1", "CZ", "no", ""), ("1.1", "DE", "no", "")],
+        [("1.1", "AT", "yes", ""), ("1.1", "BE", "yes", "")],
+    )
+    core = result.scores["responses_core"]
+    assert (core.recall, core.precision) == (0.5, 1.0)
+    assert result.per_stance["yes"].recall == 1.0 and result.per_stance["no"].recall == 0.0
+    assert result.per_question["1.1"].recall == 0.5
+    assert result.scores["respondents"].recall == 1.0
