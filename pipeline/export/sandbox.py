@@ -29,7 +29,7 @@ from pebble import ProcessExpired, ProcessFuture, ProcessPool
 
 from ..limits import Limits
 
-__all__ = ["Sandbox", "death"]
+__all__ = ["Sandbox", "WINDOW_PER_WORKER", "death"]
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
