@@ -45,7 +45,7 @@ FORMATS = {"csv": ".csv", "jsonl": ".jsonl", "parquet": ".parquet"}
 MANIFEST = "emn-manifest.json"
 FORMULA = re.compile(r"'*[=+\-@\t\r]")  # a cell a spreadsheet would run, after any quotes already guarding it
 GUARDED = re.compile(r"'+[=+\-@\t\r]")
-STALE = re.compile(r"\.(?:documents|questions|responses|checks|emn-manifest)\..*\.partial")
+STALE = re.compile(rf"\.(?:{'|'.join(TABLES)}|emn-manifest)\..*\.partial")  # hidden files of killed runs
 
 
 class OutputError(Exception):
