@@ -191,11 +191,11 @@ class Countries(RuleComponent):
         """Code-list spans, their member country spans, and unknown codes inside lists."""
         lists, members, unknown = [], [], []
         mention_types, list_ranges = span_values(doc, "mention_type"), span_values(doc, "code_list_range")
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(len(text))  # 1 inside a list found: an overlap is a lookup, not a scan of all lists
         for category, pattern in self.list_patterns:
             for match in pattern.finditer(text):
                 span_of_list = match.span("codes") if category in BARE else match.span()
-                if any(start < span_of_list[1] and span_of_list[0] < end for start, end in taken):
+                if taken.find(1, *span_of_list) != -1:
                     continue
                 if category in BARE and _between_capitals(text, *span_of_list):
                     continue
@@ -210,7 +210,7 @@ class Countries(RuleComponent):
                 list_span = doc.char_span(*span_of_list, label=category, alignment_mode="expand")
                 if list_span is None:
                     continue
-                taken.append(span_of_list)
+                taken[span_of_list[0]:span_of_list[1]] = b"\x01" * (span_of_list[1] - span_of_list[0])
                 lists.append(list_span)
                 tokens = {token.idx: (token.i, len(token)) for token in list_span}
                 for written, code, start, end in found:

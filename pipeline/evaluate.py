@@ -12,12 +12,13 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from .schema import STANCES
 
-__all__ = ["Score", "DocumentScore", "evaluate", "load_gold", "load_predictions", "render"]
+__all__ = ["Score", "DocumentScore", "GoldError", "evaluate", "load_gold", "load_predictions", "render"]
 
 EDGE_PUNCTUATION = " \t\n.,;:!?\"'()[]-\u2013\u2014"
 
@@ -97,28 +98,93 @@ class Gold:
     responses: pd.DataFrame
 
 
+class GoldError(Exception):
+    """A gold annotation that cannot be used; the message is one line naming the file at fault."""
+
+
+GOLD_TABLES = {"questions.csv": ("question_id", "question"),
+               "responses.csv": ("question_id", "country", "stance", "item")}
+GOLD_OPTIONAL_TEXT = ("query_id", "query_date", "title")
+
+
 def load_gold(folder: Path) -> list[Gold]:
-    """Every gold annotation under `folder` (itself one, or a folder of them)."""
+    """Every gold annotation under `folder` (itself one, or a folder of them); GoldError names
+    the file at fault when one does not follow the contract."""
     folder = Path(folder)
     paths = [folder] if (folder / "document.json").exists() else sorted(
         p.parent for p in folder.rglob("document.json"))
     golds = []
     for path in paths:
-        document = json.loads((path / "document.json").read_text(encoding="utf-8"))
+        document = _gold_document(path / "document.json")
         golds.append(Gold(
             doc_id=document["doc_id"],
             document=document,
-            questions=pd.read_csv(path / "questions.csv", dtype=str, keep_default_na=False),
-            responses=pd.read_csv(path / "responses.csv", dtype=str, keep_default_na=False),
+            questions=_gold_table(path / "questions.csv"),
+            responses=_gold_table(path / "responses.csv"),
         ))
     return golds
 
 
-def load_predictions(folder: Path) -> dict[str, pd.DataFrame]:
-    """The documents, questions and responses tables of an output folder, any format."""
-    from .export.writers import read_table
+def _gold_document(path: Path) -> dict[str, Any]:
+    """document.json, checked: an object with a doc_id and a list of respondent codes."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as error:
+        raise GoldError(f"{path}: cannot read it: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise GoldError(f"{path}: not UTF-8 (invalid byte at offset {error.start})") from None
+    except ValueError as error:
+        raise GoldError(f"{path}: not JSON ({error})") from None
+    if not isinstance(document, dict):
+        raise GoldError(f"{path}: must be a JSON object, not {_json_kind(document)}")
+    if not isinstance(document.get("doc_id"), str) or not document["doc_id"]:
+        raise GoldError(f"{path}: doc_id must be the document's file stem, not {_json_kind(document.get('doc_id'))}")
+    respondents = document.get("respondents")
+    if not isinstance(respondents, list) or not all(isinstance(code, str) for code in respondents):
+        raise GoldError(f"{path}: respondents must be a list of country codes, not {_json_kind(respondents)}")
+    for key in GOLD_OPTIONAL_TEXT:
+        if not isinstance(document.get(key), str | None):
+            raise GoldError(f"{path}: {key} must be text or null, not {_json_kind(document[key])}")
+    stated = document.get("n_respondents_stated")
+    if stated is not None and (not isinstance(stated, int) or isinstance(stated, bool)):
+        raise GoldError(f"{path}: n_respondents_stated must be a whole number or null, not {_json_kind(stated)}")
+    return document
 
-    return {name: read_table(Path(folder), name) for name in ("documents", "questions", "responses")}
+
+def _json_kind(value: object) -> str:
+    if value is None:
+        return "null"
+    kind = {dict: "an object", list: "a list", str: "a string", bool: "true/false"}.get(type(value), "a number")
+    return f"{kind} ({json.dumps(value, ensure_ascii=False)[:40]})"
+
+
+def _gold_table(path: Path) -> pd.DataFrame:
+    """questions.csv or responses.csv, checked: its columns, and known stances."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise GoldError(f"{path}: missing") from None
+    except (OSError, ValueError) as error:  # pandas' EmptyDataError and ParserError, UnicodeDecodeError
+        reason = " ".join(str(getattr(error, "strerror", None) or error).split())[:160]
+        raise GoldError(f"{path}: cannot read it as CSV ({reason})") from None
+    missing = [column for column in GOLD_TABLES[path.name] if column not in frame.columns]
+    if missing:
+        raise GoldError(f"{path}: no {', '.join(missing)} column")
+    if "stance" in frame.columns:
+        unknown = frame.index[~frame["stance"].isin(STANCES)]
+        if len(unknown):
+            line = int(unknown[0]) + 2  # the header is line 1
+            raise GoldError(f"{path}: line {line}: stance {frame['stance'][unknown[0]]!r} is not one of "
+                            f"{', '.join(STANCES)}")
+    return frame
+
+
+def load_predictions(folder: Path) -> dict[str, pd.DataFrame]:
+    """The documents, questions and responses tables of an output folder, any format; TableError
+    names a table that cannot be trusted."""
+    from .export.writers import read_tables
+
+    return read_tables(Path(folder), ("documents", "questions", "responses"))
 
 
 def stem(doc_id: str) -> str:

@@ -8,8 +8,10 @@ itself) that lists them, as codes or as names.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 from typing import ClassVar
 
 from dateutil import parser
@@ -46,7 +48,7 @@ def parse_number(text: str, number_words: list[str]) -> int | None:
 
 def footnote_number(marker: str) -> int | None:
     digits = re.sub(r"\D", "", marker.translate(FROM_SUPERSCRIPT))
-    return int(digits) if digits else None
+    return int(digits) if 0 < len(digits) <= 4 else None  # a longer run of digits is no footnote number
 
 
 @dataclass
@@ -316,7 +318,9 @@ def _add(doc: Doc, spans: list[Span], char_range: tuple[int, int], label: str) -
 
 
 def _within(mentions: list[Span], container: Span) -> list[Span]:
-    return [s for s in mentions if container.start_char <= s.start_char < container.end_char]
+    """The mentions (in text order) that start inside the container, found by bisection."""
+    start = bisect_left(mentions, container.start_char, key=attrgetter("start_char"))
+    return mentions[start:bisect_left(mentions, container.end_char, key=attrgetter("start_char"))]
 
 
 def _sentence_end(text: str, position: int) -> int:

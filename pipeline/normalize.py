@@ -13,6 +13,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -45,6 +46,8 @@ HEADING_MARK = "HEADING_MARK"  # a Markdown heading: its '#' marks blanked, its 
 MIN_RUNNING_WORDS = 3  # a repeated line this long is a running header, not a repeated short word
 TITLE_LINES = 6  # the lines at the top where the title stands, which a running header may repeat
 AFFIXES = ("PREFIX", "SUFFIX", "INFIX")
+SUFFIX_WINDOW = 16  # characters a suffix is looked for in: no suffix rule matches a longer one
+LONG_RUN = 1000  # characters without a space tokenized as one piece; a longer run is cut
 
 
 @dataclass
@@ -75,6 +78,17 @@ class MarkupTokenizer(Tokenizer):
     readable text."""
 
     extra_rules: list[AffixRule]
+
+    def __call__(self, text: str) -> Doc:
+        """spaCy strips affixes one at a time, copying the rest of the word each time, so a
+        long run without a space ('((((...') costs its length squared: such runs are cut."""
+        cuts = [cut for run in re.finditer(rf"\S{{{LONG_RUN + 1},}}", text)
+                for cut in range(run.start() + LONG_RUN, run.end(), LONG_RUN)]
+        if not cuts:
+            return super().__call__(text)
+        tokenize = super().__call__
+        pieces = pairwise([0, *cuts, len(text)])
+        return Doc.from_docs([tokenize(text[start:end]) for start, end in pieces], ensure_whitespace=False)
 
     def to_disk(self, path: str | Path, **kwargs: Any) -> None:
         Path(path).write_text(rules_text(list(self.extra_rules), AffixRule.KIND), encoding="utf-8")
@@ -107,9 +121,19 @@ def affix_functions(rules: list[AffixRule]) -> dict[str, Callable[..., Any]]:
         kind: [r.regex or "" for r in rules if r.category == kind] for kind in AFFIXES}
     return {
         "prefix_search": compile_prefix_regex(list(defaults.prefixes or []) + extra["PREFIX"]).search,
-        "suffix_search": compile_suffix_regex(list(defaults.suffixes or []) + extra["SUFFIX"]).search,
+        "suffix_search": tail_search(compile_suffix_regex(list(defaults.suffixes or []) + extra["SUFFIX"]).search),
         "infix_finditer": compile_infix_regex(list(defaults.infixes or []) + extra["INFIX"]).finditer,
     }
+
+
+def tail_search(search: Callable[[str], re.Match | None]) -> Callable[[str], re.Match | None]:
+    """A suffix search over the word's last characters: the tokenizer uses only the match's
+    length, and a `$`-anchored search over the whole word tries every position in it."""
+
+    def search_tail(word: str) -> re.Match | None:
+        return search(word[-SUFFIX_WINDOW:])
+
+    return search_tail
 
 
 @registry.tokenizers("emn.tokenizer.v1")

@@ -30,6 +30,7 @@ QUESTION_BODIES = "emn_question_bodies"
 STATEMENTS = "emn_statements"
 
 MAX_HEADING_LINES = 4  # a heading wraps over at most this many lines
+MAX_STATEMENT = 1500  # characters: the longest sentence of the test summaries has 870
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
 LAST_WORD = re.compile(r"([\w.]+)\.?$")  # the word a full stop ends, to test for abbreviations
 ABBREVIATION_REACH = 64  # characters searched back for that word
@@ -146,20 +147,22 @@ class Sections(RuleComponent):
         """Every heading in order; a line set as a heading by its layout (a Word heading style)
         is a section title when no rule reads it as more."""
         found: dict[int, Heading] = {}
-        claimed: list[tuple[int, int]] = list(tables)
+        claimed = bytearray(len(text) + 1)  # 1 inside a table or a heading found: a lookup per match, not a scan
+        for start, end in tables:
+            claimed[start:end] = b"\x01" * max(0, end - start)
         for category, pattern in self.heading_patterns:
             for match in pattern.finditer(text):
-                if match.start() in found or _inside(claimed, match.start()):
+                if match.start() in found or claimed[match.start()]:
                     continue
                 heading = self._heading(category, match, text)
                 if heading is not None:
                     found[match.start()] = heading
                     if heading.kind != PARENT:
-                        claimed.append((heading.start, heading.end))
+                        claimed[heading.start:heading.end] = b"\x01" * max(0, heading.end - heading.start)
         for start, end in layout:
             line_start = text.rfind("\n", 0, start) + 1
             if not any(h.start <= start < max(h.end, h.start + 1) for h in found.values()) \
-                    and not _inside(claimed, start) and text[line_start:start].strip() == "":
+                    and not claimed[start] and text[line_start:start].strip() == "":
                 found[start] = Heading(start, end, start, None, SECTION)
         headings = [found[start] for start in sorted(found)]
         parent: str | None = None
@@ -359,7 +362,8 @@ class Sections(RuleComponent):
                     pieces[-1][1] = line.end()
                 else:
                     pieces.append([line.start(), line.end(), False])
-        return [(s, e, b) for s, e, b in pieces]
+        return [(cut_start, cut_end, bullet) for s, e, bullet in pieces
+                for cut_start, cut_end in (_bounded(text, s, e) if bullet else [(s, e)])]
 
     def _page_cut(self, text: str, previous: list, line_start: int) -> bool:
         """A paragraph continues the block before it across a break: no stop, lower-case start."""
@@ -387,17 +391,25 @@ class Sections(RuleComponent):
         yield from _trimmed(text, cursor, end)
 
 
-def _inside(ranges: list[tuple[int, int]], position: int) -> bool:
-    return any(start <= position < end for start, end in ranges)
-
-
 def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
     if start < end:
-        yield start, end
+        yield from _bounded(text, start, end)
+
+
+def _bounded(text: str, start: int, end: int):
+    """A statement cut into pieces of at most MAX_STATEMENT characters, at a space where there is
+    one: the stance rules compare each country with the others of its statement, so an endless
+    'sentence' ('(BE)(BE)(BE)...') would cost its length squared."""
+    while end - start > MAX_STATEMENT:
+        cut = text.rfind(" ", start + 1, start + MAX_STATEMENT)
+        cut = cut if cut > start else start + MAX_STATEMENT
+        yield start, cut
+        start = cut + (text[cut] == " ")
+    yield start, end
 
 
 def _char_span(doc: Doc, start: int, end: int, label: str) -> Span | None:

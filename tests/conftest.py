@@ -68,3 +68,9 @@ def split_rendering(text: str) -> tuple[str, list[str]]:
 @pytest.fixture(scope="session")
 def sample_text() -> str:
     return (SAMPLES / "emn-ahq-1055-summary.txt").read_text(encoding="utf-8")
+
+
+def country_text(table, surface: str, country: str) -> bool:
+    """The text is the country itself: its code as written, or one of its names (a name may
+    wrap over a line)."""
+    return table.code(surface) == country or " ".join(surface.split()) in table.names_of(country)

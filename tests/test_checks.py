@@ -124,3 +124,25 @@ def test_an_unread_table_is_reported(process):
     text = summary("See the table.\n\n| Year | Count |\n|---|---|\n| 2019 | 3 |\n| 2020 | 4 |", intro=INTRO)
     assert findings(process(text), "table_unread") == [
         ("table_unread", "warning", "no column of the table names a country in most of its 2 rows")]
+
+
+def test_a_non_respondent_named_in_prose_reaches_checks_csv(tmp_path):
+    """End to end: a country given by its name, not a code, that is not among the respondents
+    is a `non_respondent` error row of checks.csv, pointing at the name."""
+    import csv
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    text = summary("Two Member States (AT, BE) apply it. Portugal has stated that it applies it too.", intro=INTRO)
+    (tmp_path / "s.txt").write_text(text, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "pipeline", "run", str(tmp_path / "s.txt"), "--out",
+                             str(tmp_path / "out"), "-q"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    with open(tmp_path / "out" / "checks.csv", newline="", encoding="utf-8") as handle:
+        found = [row for row in csv.DictReader(handle) if row["kind"] == "non_respondent"]
+    assert [(row["severity"], row["detail"], row["question_id"]) for row in found] == [
+        ("error", "PT is not among the respondents", "2.1")]
+    start, end = int(found[0]["start_char"]), int(found[0]["end_char"])
+    assert text[start:end] == "Portugal"

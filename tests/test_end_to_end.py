@@ -11,7 +11,7 @@ import pytest
 from pipeline.evaluate import evaluate
 from pipeline.export.batch import run_batch
 
-from .conftest import DATA, ROOT, SAMPLES
+from .conftest import DATA, ROOT, SAMPLES, country_text
 
 SAMPLE_TEXT = SAMPLES / "emn-ahq-1055-summary.txt"
 SAMPLE_QUESTIONS = [q["question_id"] for q in
@@ -127,3 +127,22 @@ def test_pipeline_survives_a_save_and_load_round_trip(nlp, tmp_path):
         rows.append(extract(pipeline(make_doc(pipeline, source)), "x").responses)
     assert rows[0] == rows[1] and rows[0]
     assert Path(tmp_path / "model" / "emn_stance" / "rules.json").exists()
+
+
+def test_each_rows_offsets_hold_its_country(nlp):
+    """Every response row of every test document, through each reader: the text at
+    start_char:end_char is that row's country, so an offset one character off fails."""
+    from pipeline.countries import CountryTable
+    from pipeline.export.tables import extract
+    from pipeline.ingest import make_doc, read_source
+
+    table = CountryTable.shipped()
+    paths = sorted(p for p in [*DATA.rglob("*"), *SAMPLES.glob("*")] if p.suffix in (".txt", ".pdf", ".docx"))
+    checked = 0
+    for path in paths:
+        source = read_source(path)
+        for row in extract(nlp(make_doc(nlp, source)), path.name).responses:
+            country, start, end = row[3], row[8], row[9]
+            assert country_text(table, source.text[start:end], country), (path.name, row)
+            checked += 1
+    assert checked > 6000

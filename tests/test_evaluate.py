@@ -5,6 +5,7 @@ import json
 import pytest
 
 from pipeline.evaluate import Score, evaluate, normalise_item
+from pipeline.schema import CHECK_COLUMNS, DOCUMENT_COLUMNS, QUESTION_COLUMNS, RESPONSE_COLUMNS
 
 
 def write_case(tmp_path, gold_rows, pred_rows):
@@ -16,11 +17,11 @@ def write_case(tmp_path, gold_rows, pred_rows):
                                         + "".join(f"{q},{c},{s},{i},code_list,\n" for q, c, s, i in gold_rows))
     pred = tmp_path / "pred"
     pred.mkdir()
-    (pred / "documents.csv").write_text("doc_id,query_id,query_date,title,n_respondents_stated,respondents\n"
-                                        "doc.pdf,1,,,,AT;BE\n")
-    (pred / "questions.csv").write_text("doc_id,question_id,question\ndoc.pdf,1.1,Do  they?\n")
-    (pred / "responses.csv").write_text("doc_id,question_id,country,stance,item\n"
-                                        + "".join(f"doc.pdf,{q},{c},{s},{i}\n" for q, c, s, i in pred_rows))
+    (pred / "documents.csv").write_text(",".join(DOCUMENT_COLUMNS) + "\ndoc.pdf,1,,,,2,AT;BE\n")
+    (pred / "questions.csv").write_text(",".join(QUESTION_COLUMNS) + "\ndoc.pdf,1.1,Do  they?,0,9,\n")
+    (pred / "responses.csv").write_text(",".join(RESPONSE_COLUMNS) + "\n" + "".join(
+        f"doc.pdf,1,{q},{c},{s},{i},code_list,They do.,0,2,\n" for q, c, s, i in pred_rows))
+    (pred / "checks.csv").write_text(",".join(CHECK_COLUMNS) + "\n")
     (result,) = evaluate(tmp_path / "gold", pred)
     return result
 
@@ -51,3 +52,18 @@ def test_score_edges():
     assert Score(0, 0, 0).f1 == 1.0
     assert Score(0, 3, 0).precision == 0.0
     assert Score(2, 4, 2).f1 == pytest.approx(2 / 3)
+
+
+def test_recall_counts_what_the_gold_has_and_the_output_missed(tmp_path):
+    """Recall on its own: two of four gold rows found and nothing extra is recall 0.5 at
+    precision 1.0, overall and for the stance and question concerned."""
+    result = write_case(
+        tmp_path,
+        [("1.1", "AT", "yes", ""), ("1.1", "BE", "yes", ""), ("1.1", "CZ", "no", ""), ("1.1", "DE", "no", "")],
+        [("1.1", "AT", "yes", ""), ("1.1", "BE", "yes", "")],
+    )
+    core = result.scores["responses_core"]
+    assert (core.recall, core.precision) == (0.5, 1.0)
+    assert result.per_stance["yes"].recall == 1.0 and result.per_stance["no"].recall == 0.0
+    assert result.per_question["1.1"].recall == 0.5
+    assert result.scores["respondents"].recall == 1.0

@@ -44,12 +44,13 @@ def doc_ids(out) -> list[str]:
 
 @pytest.fixture(scope="module")
 def samples_report(tmp_path_factory):
-    """Tables of the sample and the test summaries, and their report (text found via cwd and --inputs)."""
+    """Tables of the sample and the test summaries, and their report (text found under both --inputs)."""
     folder = tmp_path_factory.mktemp("report")
     out = folder / "out"
     assert emn("run", SAMPLE, str(SUMMARIES), "--out", str(out), "--quiet").returncode == 0
     before = set(out.iterdir())
-    result = emn("report", str(out), "-o", str(out / "report.html"), "--inputs", str(SUMMARIES))
+    result = emn("report", str(out), "-o", str(out / "report.html"), "--inputs", str(SAMPLES),
+                 "--inputs", str(SUMMARIES))
     assert result.returncode == 0, result.stderr
     assert set(out.iterdir()) - before == {out / "report.html"}  # one file, nothing beside it
     return out, (out / "report.html").read_text(encoding="utf-8"), result.stdout

@@ -7,9 +7,12 @@ import sys
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipeline.countries import CountryTable
 from pipeline.export.tables import extract
 
-from .conftest import DATA, ROOT, SAMPLES
+from .conftest import DATA, ROOT, SAMPLES, country_text
+
+COUNTRY_TABLE = CountryTable.shipped()
 
 FRAGMENTS = [
     "3.1. Do Member States do X?\n", "4.2 Which rules apply?\n", "Q1. Are there any?\n", "\n\n", "\n",
@@ -30,7 +33,8 @@ def test_arbitrary_text_never_raises_and_rows_point_into_it(process, text):
         start, end = row[8], row[9]
         assert 0 <= start < end <= len(text)
         surface = text[start:end]
-        assert surface.strip() and surface in row[7]  # the evidence holds the country's own text
+        assert country_text(COUNTRY_TABLE, surface, row[3]), row  # the span is the country itself
+        assert surface in row[7]  # and the evidence holds it
     for row in result.questions:
         assert 0 <= row[3] <= row[4] <= len(text)
     for row in result.checks:
@@ -65,11 +69,21 @@ def test_a_document_over_its_time_limit_fails_alone(tmp_path):
     assert "limit per document" in result.stderr
 
 
-def test_parallel_output_equals_serial_output(tmp_path):
-    inputs = [str(DATA / "summaries"), str(SAMPLES / "emn-ahq-1055-summary.txt")]
+def test_parallel_output_equals_serial_output_over_many_windows(tmp_path):
+    """More documents than the workers hold at once, several times over: every input has one
+    outcome and one documents row, and the tables equal the serial run's byte for byte."""
+    from pipeline.export.batch import collect_inputs
+    from pipeline.export.sandbox import WINDOW_PER_WORKER
+
+    inputs = [str(DATA), str(SAMPLES / "emn-ahq-1055-summary.txt")]
+    count = len(collect_inputs(inputs))
+    assert count > 3 * 2 * WINDOW_PER_WORKER
     for jobs in ("1", "2"):
-        assert emn("run", *inputs, "--out", str(tmp_path / jobs), "--jobs", jobs).returncode == 0
-    names = ["documents.csv", "questions.csv", "responses.csv", "checks.csv"]
+        result = emn("run", *inputs, "--out", str(tmp_path / jobs), "--jobs", jobs)
+        assert result.returncode == 0, result.stderr
+        assert len(result.stdout.splitlines()) == count + 1 and f"{count} documents ok, 0 failed" in result.stdout
+        assert len((tmp_path / jobs / "documents.csv").read_text(encoding="utf-8").splitlines()) == count + 1
+    names = ["documents.csv", "questions.csv", "responses.csv", "checks.csv", "emn-manifest.json"]
     assert filecmp.cmpfiles(tmp_path / "1", tmp_path / "2", names, shallow=False)[0] == names
 
 

@@ -1,25 +1,109 @@
 """The `emn` command: run the pipeline over summaries, evaluate, inspect.
 
 Heavy imports (spaCy, pandas, pdfplumber) happen inside the commands, so `emn --help`
-answers at once.
+answers at once. Every error is one line, `emn: ...`, naming the file and the reason, with
+anything a file name or a document could put there (a newline, an escape sequence) shown as
+an escape; exit status 0 when all went well, 1 when some input or table failed, 2 when the
+command cannot run as given, 130 or 143 when interrupted (Ctrl-C, SIGTERM).
 """
 
 from __future__ import annotations
 
+import math
+import signal
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
+
+from ..limits import Limits
+from ..printable import one_line
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
+    from ..export.batch import Outcome
 
 __all__ = ["main"]
 
 DEFAULT_INPUT = "samples"
 DEFAULT_OUTPUT = "outputs"
 DEFAULT_GOLD = "samples/gold"
+DEFAULTS = Limits()
+EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 1, 2, 130, 143
+Command = TypeVar("Command", bound=Callable[..., Any])
 
 
 def _error(message: str) -> None:
-    click.echo(f"emn: {message}", err=True)
+    click.echo(f"emn: {one_line(message)}", err=True)
+
+
+def _fail(message: str, status: int = EXIT_FAILED) -> NoReturn:
+    _error(message)
+    sys.exit(status)
+
+
+class Terminated(Exception):
+    """SIGTERM, turned into an exception so that the outputs and the workers are cleaned up."""
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
+
+
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    """Ctrl-C or SIGTERM: the workers are stopped, the previous outputs stay, one line says so."""
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    except KeyboardInterrupt:
+        _fail("interrupted; outputs left unchanged", EXIT_INTERRUPTED)
+    except Terminated:
+        _fail("terminated; outputs left unchanged", EXIT_TERMINATED)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class Seconds(click.ParamType):
+    """A positive number of seconds; `inf` means no limit."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float | None:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if math.isnan(seconds) or seconds <= 0:
+            self.fail(f"{value!r} is not a positive number of seconds (inf: no limit)", param, ctx)
+        return None if math.isinf(seconds) else seconds
+
+
+def limit_options(command: Command) -> Command:
+    """The limits per document, alike for every command that reads documents (`run`, `report`)."""
+    options = [
+        click.option("--timeout", type=Seconds(), default=DEFAULTS.timeout, show_default=True,
+                     help="Wall-clock seconds a document may take (inf: no limit)."),
+        click.option("--max-memory", type=click.IntRange(min=1), default=DEFAULTS.memory_mb, show_default=True,
+                     help="Megabytes of memory a document may take."),
+        click.option("--max-size", type=click.FloatRange(min=0, min_open=True), default=DEFAULTS.max_size_mb,
+                     show_default=True,
+                     help="Megabytes a file may have; also a Word file's parts unpacked, a PDF stream inflated."),
+        click.option("--max-pages", type=click.IntRange(min=1), default=DEFAULTS.max_pages, show_default=True,
+                     help="Refuse PDFs with more pages, and text longer than this many pages."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _limits(timeout: float | None, max_memory: int, max_size: float, max_pages: int) -> Limits:
+    return Limits(timeout=timeout, memory_mb=max_memory, max_size_mb=max_size, max_pages=max_pages)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -36,58 +120,66 @@ def main() -> None:
               show_default=True, help="Table file format.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes [default: the machine's cores].")
-@click.option("--max-pages", type=click.IntRange(min=1), default=200, show_default=True,
-              help="Refuse PDFs with more pages than this.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0,
-              show_default=True, help="Seconds allowed per document.")
+@limit_options
 @click.option("--quiet", "-q", is_flag=True, help="Only the final summary line.")
-def run(inputs, out, fmt, jobs, max_pages, timeout, quiet) -> None:
+def run(inputs: tuple[str, ...], out: str, fmt: str, jobs: int | None, timeout: float | None, max_memory: int,
+        max_size: float, max_pages: int, quiet: bool) -> None:
     """Extract the tables from INPUTS (files, folders, globs; default: samples/).
 
     Exit status: 0 when every document was processed, 1 when some failed (the others are
-    written), 2 for a usage error."""
+    written) or the tables could not be written, 2 when the command cannot run as given
+    (a bad option, an --out that cannot be written)."""
     from ..export.batch import run_batch
+    from ..export.writers import OutputError
 
     arguments = list(inputs) or [DEFAULT_INPUT]
-    progress = _progress_bar(arguments)
+    progress = _progress_bar()
 
-    def report(outcome) -> None:
+    def report(outcome: Outcome) -> None:
         if progress is not None:
             progress.update(1)
         for warning in outcome.warnings:
-            _echo_above(progress, f"emn: warning: {outcome.task.path}: {warning}")
+            _echo_above(progress, f"emn: warning: {one_line(str(outcome.task.path))}: {one_line(warning)}")
         if outcome.error:
-            _echo_above(progress, f"emn: error: {outcome.task.path}: {outcome.error}")
+            _echo_above(progress, f"emn: error: {one_line(str(outcome.task.path))}: {one_line(outcome.error)}")
+
+    def count(total: int) -> None:
+        if progress is not None:
+            progress.total = total
+            progress.refresh()
 
     try:
-        result = run_batch(arguments, Path(out), fmt, jobs, max_pages, timeout, on_outcome=report)
+        with _interruptible():
+            result = run_batch(arguments, Path(out), fmt, jobs, _limits(timeout, max_memory, max_size, max_pages),
+                               on_outcome=report, on_inputs=count)
+    except OutputError as error:
+        _fail(f"error: {error}", EXIT_USAGE if error.unusable else EXIT_FAILED)
     finally:
         if progress is not None:
             progress.close()
     if not quiet:
         for outcome in result.succeeded:
             s = outcome.summary
-            click.echo(f"{s.doc_id}: {s.rows} rows, {s.questions} questions, "
-                       f"{s.errors} errors, {s.warnings} warnings")
+            if s is not None:
+                click.echo(f"{one_line(s.doc_id)}: {s.rows} rows, {s.questions} questions, "
+                           f"{s.errors} errors, {s.warnings} warnings")
     failed = result.failed
-    where = f" -> {out}/" if result.written else " (outputs left unchanged)"
+    where = f" -> {one_line(out)}/" if result.written else " (outputs left unchanged)"
     click.echo(f"{len(result.succeeded)} documents ok, {len(failed)} failed, "
                f"{result.counts['responses']} rows, {result.counts['checks']} checks{where}")
     if failed:
-        sys.exit(1)
+        sys.exit(EXIT_FAILED)
 
 
-def _progress_bar(arguments):
+def _progress_bar() -> tqdm[Any] | None:
     if not sys.stderr.isatty():
         return None
     from tqdm import tqdm
 
-    from ..export.batch import collect_inputs
-
-    return tqdm(total=len(collect_inputs(arguments)), unit="doc", file=sys.stderr, leave=False)
+    return tqdm(total=0, unit="doc", file=sys.stderr, leave=False)
 
 
-def _echo_above(progress, message: str) -> None:
+def _echo_above(progress: tqdm[Any] | None, message: str) -> None:
     if progress is not None:
         progress.write(message, file=sys.stderr)
     else:
@@ -100,23 +192,24 @@ def _echo_above(progress, message: str) -> None:
 @click.option("--pred", default=DEFAULT_OUTPUT, show_default=True, type=click.Path(file_okay=False),
               help="The output folder of `emn run`.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable scores.")
-def evaluate(gold, pred, as_json) -> None:
-    """Score the tables in --pred against the gold annotations in --gold."""
+def evaluate(gold: str, pred: str, as_json: bool) -> None:
+    """Score the tables in --pred against the gold annotations in --gold.
+
+    Exit status: 1 for a gold file or a table that cannot be read (named), 2 for a folder
+    that does not exist."""
+    from ..evaluate import GoldError, render
     from ..evaluate import evaluate as score
-    from ..evaluate import render
+    from ..export.writers import TableError
 
     for folder, what in ((gold, "gold"), (pred, "output")):
         if not Path(folder).is_dir():
-            _error(f"{folder}: no such {what} folder")
-            sys.exit(2)
+            _fail(f"{folder}: no such {what} folder", EXIT_USAGE)
     try:
         results = score(Path(gold), Path(pred))
-    except (FileNotFoundError, ValueError, KeyError) as error:
-        _error(f"{pred}: {error}")
-        sys.exit(1)
+    except (GoldError, TableError) as error:
+        _fail(str(error))
     if not results:
-        _error(f"no output document in {pred} matches a gold annotation in {gold}")
-        sys.exit(1)
+        _fail(f"no output document in {pred} matches a gold annotation in {gold}")
     click.echo(render(results, as_json=as_json))
 
 
@@ -127,18 +220,18 @@ def evaluate(gold, pred, as_json) -> None:
 @click.option("--country", "-c", default=None, help="Only rows of this country code (e.g. BE).")
 @click.option("--stance", "-s", type=click.Choice(["yes", "no", "no_information", "mention"]), default=None,
               help="Only rows of this stance.")
-def show(folder, doc, question, country, stance) -> None:
+def show(folder: str, doc: str | None, question: str | None, country: str | None, stance: str | None) -> None:
     """Print the country x question matrix of FOLDER's tables (default: outputs/).
 
-    With --question, --country or --stance: the matching rows with their evidence."""
+    With --question, --country or --stance: the matching rows with their evidence. Control
+    characters in the tables (escape sequences, line breaks) are never printed."""
     from .show import ShowError
     from .show import show as print_tables
 
     try:
         print_tables(Path(folder), doc, question, country, stance)
     except ShowError as error:
-        _error(str(error))
-        sys.exit(1)
+        _fail(str(error))
 
 
 @main.command()
@@ -147,19 +240,27 @@ def show(folder, doc, question, country, stance) -> None:
               help="The HTML file to write [default: FOLDER/report.html].")
 @click.option("--inputs", "-i", multiple=True, default=[DEFAULT_INPUT], show_default=True,
               type=click.Path(file_okay=False),
-              help="Folder to find the documents in, for their text (repeatable).")
-def report(folder, output, inputs) -> None:
-    """Write one self-contained HTML page over FOLDER's tables (default: outputs/)."""
+              help="Folder the documents were read from, for their text (repeatable); nothing outside is read.")
+@limit_options
+def report(folder: str, output: str | None, inputs: tuple[str, ...], timeout: float | None, max_memory: int,
+           max_size: float, max_pages: int) -> None:
+    """Write one self-contained HTML page over FOLDER's tables (default: outputs/).
+
+    Documents are read again for their text only from under --inputs, with the limits of
+    `emn run`."""
     from .report import write_report
     from .show import ShowError
 
     target = Path(output) if output else Path(folder) / "report.html"
+    limits = _limits(timeout, max_memory, max_size, max_pages)
     try:
-        summary = write_report(Path(folder), target, [Path(p) for p in inputs])
-    except (ShowError, OSError) as error:
-        _error(str(error))
-        sys.exit(1)
-    click.echo(summary)
+        with _interruptible():
+            summary = write_report(Path(folder), target, [Path(p) for p in inputs], limits)
+    except ShowError as error:
+        _fail(str(error))
+    except OSError as error:
+        _fail(f"{target}: cannot write the report: {error.strerror or error}")
+    click.echo(one_line(summary))
 
 
 if __name__ == "__main__":

@@ -6,51 +6,88 @@ text with every country span coloured by stance, and the checks. Several documen
 index and a country x document matrix with one square per question.
 
 The tables do not hold the text, so it is read again from the input file when one is found
-(by doc_id, relative to the current folder, each `--inputs` folder and `samples/`) and its
-spans still fit; otherwise the evidence sentences stand in for it. Everything from a document
-is escaped by Jinja's autoescape; the page loads nothing from the network.
+under the `--inputs` folders (the doc_id is the tail of its path; nothing outside them is
+ever read), in a sandboxed worker with the limits of `emn run`, and its spans still fit;
+otherwise the evidence sentences stand in for it. Everything from a document is escaped by
+Jinja's autoescape; the page loads nothing from the network.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
+from functools import partial
 from importlib.resources import files
 from pathlib import Path
 
+from ..export.sandbox import Sandbox
+from ..ingest.source import Source
+from ..limits import Limits
+from ..printable import path_text
 from ..schema import STANCES
 from .show import COLOURS, SYMBOLS, ShowError, build_matrix, load_tables
 
-__all__ = ["PALETTE", "TEMPLATE", "find_source", "read_text", "split", "build_report", "write_report"]
+__all__ = ["PALETTE", "TEMPLATE", "source_index", "read_sources", "read_text", "split", "build_report",
+           "write_report"]
 
 TEMPLATE = ("pipeline.cli", "templates/report.html.j2")
 PALETTE = {"yes": "#a8dcab", "no": "#f3aeae", "no_information": "#f8e38c", "mention": "#a9cdf2"}
-SEARCHED = (Path("."), Path("samples"))
+NOT_FOUND = "input file not found under --inputs (give its folder with --inputs)"
 TITLE_EVIDENCE = 300  # characters of each evidence sentence in a cell's hover text
 CODE = re.compile(r"[A-Z]{2}")
 
 
-def find_source(doc_id: str, inputs: list[Path]) -> Path | None:
-    """The input file a doc_id names, relative to the current folder, an inputs folder or samples/."""
-    for base in (SEARCHED[0], *inputs, *SEARCHED[1:]):
-        candidate = Path(base) / doc_id
-        if candidate.is_file():
-            return candidate
-    return None
+def source_index(inputs: list[Path]) -> dict[str, Path | None]:
+    """The input files under the --inputs folders by every doc_id `emn run` could have given
+    them: each tail of their path (`a.txt`, `d1/a.txt`, ...). A tail two files share names
+    neither (None); a link that leads out of its folder is left out, so nothing outside
+    --inputs can be named, by an absolute or `../` doc_id or otherwise."""
+    from ..export.batch import collect_inputs
+
+    index: dict[str, Path | None] = {}
+    for found in collect_inputs([str(folder) for folder in inputs]):
+        if found.error is not None or found.root is None:
+            continue
+        if not found.path.resolve().is_relative_to(found.root.resolve()):
+            continue
+        parts = Path(os.path.abspath(found.path)).parts[1:]
+        for start in range(len(parts)):
+            key = path_text("/".join(parts[start:]))
+            index[key] = found.path if key not in index else None
+    return index
 
 
-def read_text(path: Path | None, rows: list[dict]):
-    """The document's Source when it can be read and its code-list spans still hold codes; else a note."""
+def read_sources(paths: list[Path | None], limits: Limits) -> list[Source | str]:
+    """Each input file's Source, read in a worker under the limits of `emn run`, or why not."""
+    wanted = [path for path in paths if path is not None]
+    with Sandbox(1, limits) as sandbox:
+        sources = iter(list(sandbox.run(partial(_read, limits=limits), wanted, _unread)))
+    return [next(sources) if path is not None else NOT_FOUND for path in paths]
+
+
+def _read(path: Path, limits: Limits) -> Source | str:
     from ..ingest import IngestError, read_source
 
-    if path is None:
-        return None, "input file not found (give its folder with --inputs); showing the evidence sentences"
     try:
-        source = read_source(path)
+        return read_source(path, limits)
     except IngestError as error:
-        return None, f"{path}: {error}; showing the evidence sentences"
+        return f"{path_text(path)}: {error}"
+    except MemoryError:
+        return f"{path_text(path)}: needs more than the {limits.memory_mb} MB memory limit (--max-memory)"
+
+
+def _unread(path: Path, reason: str) -> str:
+    return f"{path_text(path)}: {reason}"
+
+
+def read_text(source: Source | str, rows: list[dict]) -> tuple[Source | None, str]:
+    """The document's Source when it was read and its code-list spans still hold codes; else a note."""
+    if isinstance(source, str):
+        return None, f"{source}; showing the evidence sentences"
     text = source.text
-    changed = None, f"{path} does not match the tables (changed since the run?); showing the evidence sentences"
+    name = path_text(source.path)
+    changed = None, f"{name} does not match the tables (changed since the run?); showing the evidence sentences"
     for row in rows:
         try:
             start, end = int(row["start_char"]), int(row["end_char"])
@@ -58,7 +95,7 @@ def read_text(path: Path | None, rows: list[dict]):
             return changed
         if end > len(text) or (row["mention_type"] == "code_list" and not CODE.fullmatch(text[start:end])):
             return changed
-    return source, f"text of {path}"
+    return source, f"text of {name}"
 
 
 def where(source, start: int, end: int) -> str:
@@ -114,7 +151,7 @@ def _hover(country: str, question_id: str, rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def document_view(tables: dict, document: dict, index: int, inputs: list[Path]) -> dict:
+def document_view(tables: dict, document: dict, index: int, read: Source | str) -> dict:
     """Everything the template shows of one document, as plain values."""
     matrix = build_matrix(tables, document)
     doc_id = matrix.doc_id
@@ -140,8 +177,7 @@ def document_view(tables: dict, document: dict, index: int, inputs: list[Path]) 
         rows.append({"country": country, "respondent": country in matrix.respondents, "cells": cells})
 
     all_rows = [r for found in matrix.cells.values() for r in found]
-    path = find_source(doc_id, inputs)
-    source, note = read_text(path, all_rows)
+    source, note = read_text(read, all_rows)
     text_segments, evidence = [], []
     if source is not None:
         spans: dict[tuple[int, int], list[dict]] = {}
@@ -195,7 +231,7 @@ def cross_view(views: list[dict]) -> dict:
     return {"rows": rows}
 
 
-def build_report(folder: Path, inputs: list[Path]) -> tuple[str, dict]:
+def build_report(folder: Path, inputs: list[Path], limits: Limits) -> tuple[str, dict]:
     """The HTML page over an output folder, and a few numbers about it."""
     import jinja2
 
@@ -203,7 +239,10 @@ def build_report(folder: Path, inputs: list[Path]) -> tuple[str, dict]:
     documents = tables["documents"].to_dict("records")
     if not documents:
         raise ShowError(f"{folder}: the tables hold no document")
-    views = [document_view(tables, document, i, inputs) for i, document in enumerate(documents)]
+    index = source_index(inputs)
+    sources = read_sources([index.get(document["doc_id"]) for document in documents], limits)
+    views = [document_view(tables, document, i, read)
+             for i, (document, read) in enumerate(zip(documents, sources, strict=True))]
     package, resource = TEMPLATE
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
                                      trim_blocks=True, lstrip_blocks=True)
@@ -217,9 +256,9 @@ def build_report(folder: Path, inputs: list[Path]) -> tuple[str, dict]:
     return html, stats
 
 
-def write_report(folder: Path, target: Path, inputs: list[Path]) -> str:
+def write_report(folder: Path, target: Path, inputs: list[Path], limits: Limits) -> str:
     """Write the page to `target`; returns the line to tell the user."""
-    html, stats = build_report(folder, inputs)
+    html, stats = build_report(folder, inputs, limits)
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")

@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..printable import printable
 from ..schema import STANCES
 
 if TYPE_CHECKING:
@@ -72,16 +73,16 @@ class Matrix:
 
 
 def load_tables(folder: Path) -> dict:
-    """The four tables of an output folder as DataFrames of strings; ShowError when absent."""
-    from ..export.writers import read_table
-    from ..schema import TABLES
+    """The four tables of an output folder as DataFrames of strings; ShowError when absent,
+    damaged, or not the set one run wrote."""
+    from ..export.writers import TableError, read_tables
 
     folder = Path(folder)
     if not folder.is_dir():
         raise ShowError(f"{folder}: no such output folder (run `emn run` first)")
     try:
-        return {name: read_table(folder, name) for name in TABLES}
-    except FileNotFoundError as error:
+        return read_tables(folder)
+    except TableError as error:
         raise ShowError(str(error)) from None
 
 
@@ -299,7 +300,8 @@ def show(folder: Path, doc: str | None = None, question: str | None = None, coun
     from rich.console import Console
 
     console = console or Console(highlight=False, emoji=False)
-    tables = load_tables(folder)
+    # no control character from a document or a file name reaches the terminal
+    tables = {name: table.map(printable) for name, table in load_tables(folder).items()}
     documents = select_documents(tables, doc)
     if not documents:
         raise ShowError(f"{folder}: the tables hold no document")

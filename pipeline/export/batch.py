@@ -1,38 +1,52 @@
-"""Batch: many summaries through the pipeline, in parallel, streamed into the tables.
+"""Batch: many summaries through the pipeline, each in a killable worker, streamed into the tables.
 
-Inputs are files, folders (searched recursively) and glob patterns, each file once. Worker
-processes each load the pipeline once; results come back in input order and are written
-as they arrive, so memory stays flat. A file that fails is reported and skipped; the
-outputs are replaced only when the run has produced something.
+Inputs are files, folders (searched recursively) and glob patterns, each file once. Every
+document runs in a sandboxed worker process (`sandbox.py`: a wall-clock limit enforced from
+outside, an address-space limit); workers load the pipeline once, before their clock starts.
+Results come back in input order and are written as they arrive, so memory stays flat. A
+file that fails, hangs or blows up is reported and skipped; the outputs are replaced, as one
+set, only when the run has produced something.
 """
 
 from __future__ import annotations
 
 import glob
 import os
-import signal
-import sys
+import stat
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..ingest import SUPPORTED_SUFFIXES, IngestError, make_doc, read_source
+from ..limits import Limits
+from ..printable import path_text
+from .sandbox import Sandbox
 from .tables import DocumentSummary, Extraction
-from .writers import TableWriter, encode_rows
+from .writers import OutputError, TableWriter, encode_rows
 
-__all__ = ["Task", "Outcome", "BatchResult", "collect_inputs", "process", "run_batch"]
+__all__ = ["Input", "Task", "Outcome", "BatchResult", "collect_inputs", "doc_ids", "process", "run_batch"]
 
 GLOB_CHARACTERS = set("*?[")
-CHUNK_DOCUMENTS = 16  # documents per task handed to a worker
+
+
+@dataclass(frozen=True)
+class Input:
+    """A file to read, the folder given on the command line it was found under, and why it
+    cannot be read when that is known before reading (a folder that cannot be entered)."""
+
+    path: Path
+    root: Path | None = None
+    error: str | None = None
 
 
 @dataclass(frozen=True)
 class Task:
     path: Path
     doc_id: str
-    max_pages: int | None = None
-    timeout: float | None = None
+    limits: Limits = field(default_factory=Limits)
     fmt: str = "csv"
+    error: str | None = None
 
 
 @dataclass
@@ -60,65 +74,89 @@ class BatchResult:
         return [o for o in self.outcomes if not o.error]
 
 
-class DocumentTimeout(Exception):
-    """One document took longer than the per-document limit."""
+def _status(path: Path) -> os.stat_result | str:
+    """The path's status, or why it has none, in words."""
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        return "no such file"
+    except OSError as error:
+        return f"cannot read it: {error.strerror or error}"
 
 
-def collect_inputs(arguments: list[str]) -> list[tuple[Path, Path | None]]:
-    """(file, the folder it was found under) for each input, duplicates dropped, in order.
+def _folder_files(folder: Path) -> list[Input]:
+    """The supported files under a folder, hidden ones left out, with one error per subfolder
+    that cannot be entered (a skipped folder is never silent)."""
+    found: list[Input] = []
 
-    A path that does not exist is kept, so that its error is reported with the others."""
-    found: list[tuple[Path, Path | None]] = []
+    def unreadable(error: OSError) -> None:
+        where = Path(error.filename) if error.filename else folder
+        found.append(Input(where, folder, f"cannot read the folder: {error.strerror or error}"))
+
+    for here, folders, files in os.walk(folder, onerror=unreadable):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in sorted(files):
+            path = Path(here) / name
+            if not name.startswith(".") and path.suffix.lower() in SUPPORTED_SUFFIXES:
+                found.append(Input(path, folder))
+    return sorted(found, key=lambda found_input: found_input.path.parts)
+
+
+def collect_inputs(arguments: list[str]) -> list[Input]:
+    """Each input file once, in order: files, the files of folders, the matches of globs.
+
+    A path that does not exist or cannot be read is kept, with its error, so that it is
+    reported with the others."""
+    found: list[Input] = []
     for argument in arguments:
         path = Path(argument)
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*")
-                           if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
-            found += [(p, path) for p in files]
-        elif not path.exists() and GLOB_CHARACTERS & set(argument):
-            matches = sorted(Path(p) for p in glob.glob(argument, recursive=True))
-            found += [(p, None) for p in matches if p.is_file()] or [(path, None)]
+        status = _status(path)
+        if isinstance(status, str):
+            if status == "no such file" and GLOB_CHARACTERS & set(argument):
+                matches = sorted(Path(p) for p in glob.glob(argument, recursive=True))
+                found += [Input(p) for p in matches if p.is_file()] or [Input(path, error=status)]
+            else:
+                found.append(Input(path, error=status))
+        elif stat.S_ISDIR(status.st_mode):
+            found += _folder_files(path)
         else:
-            found.append((path, None))
+            found.append(Input(path))
     unique, seen = [], set()
-    for path, root in found:
-        key = path.resolve() if path.exists() else path
+    for found_input in found:
+        key = found_input.path.resolve()
         if key not in seen:
             seen.add(key)
-            unique.append((path, root))
+            unique.append(found_input)
     return unique
 
 
-def doc_ids(inputs: list[tuple[Path, Path | None]]) -> list[str]:
-    """File names, or paths relative to the folder given where names repeat."""
-    names = Counter(path.name for path, _ in inputs)
+def doc_ids(inputs: list[Input]) -> list[str]:
+    """File names; where names repeat, the path relative to the common parent of the files that
+    share the name, so that every id is unique within a run. Names that are not UTF-8 keep
+    their bytes as `\\xe9` escapes."""
+    names = Counter(found_input.path.name for found_input in inputs)
+    parents: dict[str, str] = {}
+    for name in names:
+        if names[name] > 1:
+            folders = [os.path.abspath(i.path.parent) for i in inputs if i.path.name == name]
+            parents[name] = os.path.commonpath(folders)
     ids = []
-    for path, root in inputs:
-        if names[path.name] == 1:
-            ids.append(path.name)
-        elif root is not None:
-            ids.append(path.relative_to(root).as_posix())
+    for found_input in inputs:
+        name = found_input.path.name
+        if name in parents:
+            ids.append(path_text(Path(os.path.relpath(os.path.abspath(found_input.path), parents[name])).as_posix()))
         else:
-            ids.append(path.as_posix())
+            ids.append(path_text(name))
     return ids
 
 
-def _alarm(signum, frame):
-    raise DocumentTimeout
-
-
 def process(task: Task) -> Outcome:
-    """One file through the pipeline; any failure becomes a one-line error."""
+    """One file through the pipeline, in a worker; any failure becomes a one-line error."""
     from .. import load
     from .tables import extract
 
-    use_alarm = task.timeout and hasattr(signal, "setitimer")
-    if use_alarm:
-        previous = signal.signal(signal.SIGALRM, _alarm)
-        signal.setitimer(signal.ITIMER_REAL, task.timeout)
     try:
-        source = read_source(task.path, max_pages=task.max_pages)
+        source = read_source(task.path, task.limits)
         nlp = load()
         extraction = extract(nlp(make_doc(nlp, source)), task.doc_id)
         warnings = source.warnings + extraction.warnings
@@ -128,39 +166,29 @@ def process(task: Task) -> Outcome:
                        warnings=warnings)
     except IngestError as error:
         return Outcome(task, error=str(error))
-    except DocumentTimeout:
-        return Outcome(task, error=f"took longer than the {task.timeout:g} s limit per document")
-    except (OSError, UnicodeError) as error:
-        return Outcome(task, error=f"{type(error).__name__}: {error}")
+    except MemoryError:
+        return Outcome(task, error=f"needs more than the {task.limits.memory_mb} MB memory limit (--max-memory)")
+    except RecursionError:
+        return Outcome(task, error="nested too deeply to read")
     except Exception as error:  # one bad file never stops a batch
         return Outcome(task, error=f"internal error ({type(error).__name__}: {error})")
-    finally:
-        if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
 
 
-def process_chunk(tasks: list[Task]) -> list[Outcome]:
-    """A few documents per task handed to a worker, so that the pickling of tasks and results
-    is paid once per chunk rather than once per document."""
-    return [process(task) for task in tasks]
+def _failed(task: Task, reason: str) -> Outcome:
+    return Outcome(task, error=reason)
 
 
-def _outcomes(tasks: list[Task], jobs: int):
-    chunks = [tasks[i:i + CHUNK_DOCUMENTS] for i in range(0, len(tasks), CHUNK_DOCUMENTS)]
-    if jobs <= 1 or len(tasks) <= 1:
-        for chunk in chunks:
-            yield from process_chunk(chunk)
-        return
-    import multiprocessing
-
+def _warm() -> None:
     from .. import load
 
-    load()  # forked workers inherit the loaded pipeline
-    context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    with context.Pool(jobs) as pool:
-        for outcomes in pool.imap(process_chunk, chunks):
-            yield from outcomes
+    load()
+
+
+def _outcomes(tasks: list[Task], sandbox: Sandbox) -> Iterator[Outcome]:
+    """Every task's outcome in input order: inputs already known to be unreadable need no worker."""
+    results = sandbox.run(process, [task for task in tasks if task.error is None], _failed)
+    for task in tasks:
+        yield _failed(task, task.error) if task.error is not None else next(results)
 
 
 def run_batch(
@@ -168,36 +196,38 @@ def run_batch(
     out: Path,
     fmt: str = "csv",
     jobs: int | None = None,
-    max_pages: int | None = None,
-    timeout: float | None = None,
-    on_outcome=None,
+    limits: Limits | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+    on_inputs: Callable[[int], None] | None = None,
 ) -> BatchResult:
-    """Process every input and write the tables; `on_outcome` sees each result in order."""
+    """Process every input and write the tables; `on_inputs` hears how many inputs there are,
+    `on_outcome` sees each result in order. Raises OutputError when `out` cannot take them."""
+    limits = limits or Limits()
     inputs = collect_inputs(arguments)
-    tasks = [Task(path, doc_id, max_pages, timeout, fmt)
-             for (path, _), doc_id in zip(inputs, doc_ids(inputs), strict=False)]
-    jobs = jobs or os.cpu_count() or 1
-    writer = TableWriter(out, fmt)
+    if on_inputs is not None:
+        on_inputs(len(inputs))
+    tasks = [Task(found_input.path, doc_id, limits, fmt, found_input.error)
+             for found_input, doc_id in zip(inputs, doc_ids(inputs), strict=True)]
+    writer = TableWriter(out, fmt)  # before any work: an --out that cannot be written fails at once
     outcomes: list[Outcome] = []
+    _warm()  # before the workers fork, so that none loads the pipeline itself
     try:
-        for outcome in _outcomes(tasks, jobs):
-            if outcome.encoded is not None:
-                writer.write_encoded(outcome.encoded)
-                outcome.encoded = None  # its rows are on disk; memory stays flat
-            elif outcome.extraction is not None:
-                writer.write(outcome.extraction)
-                outcome.summary = outcome.extraction.summary()
-                outcome.extraction = None
-            outcomes.append(outcome)
-            if on_outcome is not None:
-                on_outcome(outcome)
-    except BaseException:
-        writer.abort()
-        raise
-    if any(o.error is None for o in outcomes):
-        written = writer.commit()
-    else:
-        writer.abort()
-        written = {}
+        with Sandbox(jobs or os.cpu_count() or 1, limits, warm=_warm) as sandbox:
+            for outcome in _outcomes(tasks, sandbox):
+                if outcome.encoded is not None:
+                    writer.write_encoded(outcome.encoded)
+                    outcome.encoded = None  # its rows are on disk; memory stays flat
+                elif outcome.extraction is not None:
+                    writer.write(outcome.extraction)
+                    outcome.summary = outcome.extraction.summary()
+                    outcome.extraction = None
+                outcomes.append(outcome)
+                if on_outcome is not None:
+                    on_outcome(outcome)
+        written = writer.commit() if any(o.error is None for o in outcomes) else {}
+    except OSError as error:
+        raise OutputError(f"{path_text(out)}: cannot write the tables: {error.strerror or error} "
+                          f"(outputs left unchanged)") from None
+    finally:
+        writer.abort()  # after a commit there is nothing left to drop
     return BatchResult(outcomes, written, dict(writer.counts))
-

@@ -6,9 +6,12 @@ way from a Source to a Doc the pipeline can process, so the Doc always knows its
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..limits import Limits
 from .source import Box, IngestError, Source
 
 if TYPE_CHECKING:
@@ -17,41 +20,74 @@ if TYPE_CHECKING:
 
 __all__ = ["Box", "IngestError", "Source", "SUPPORTED_SUFFIXES", "read_source", "make_doc"]
 
+DEFAULT_LIMITS = Limits()
+
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
-CHARS_PER_PAGE = 5000  # --max-pages also bounds text input: a dense page holds about this much
+MAX_BYTES_PER_CHARACTER = 4  # UTF-8, UTF-16 and UTF-32 all take at most four bytes a character
 
 
-def read_source(path: Path, max_pages: int | None = None) -> Source:
-    """Read any supported file; raise IngestError with a one-line reason otherwise."""
+def read_source(path: Path, limits: Limits = DEFAULT_LIMITS) -> Source:
+    """Read any supported file; raise IngestError with a one-line reason otherwise.
+
+    Sizes are checked before anything is read or decoded: the file's, a Word file's unpacked
+    parts, each PDF stream as it is inflated, and the text's against `--max-pages`."""
     path = Path(path)
-    if not path.exists():
-        raise IngestError("no such file")
-    if path.is_dir():
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        raise IngestError("no such file") from None
+    except NotADirectoryError:
+        raise IngestError("no such file (a parent of it is a file)") from None
+    except OSError as error:
+        raise IngestError(f"cannot read it: {error.strerror or error}") from None
+    if stat.S_ISDIR(status.st_mode):
         raise IngestError("is a folder, not a file")
+    if not stat.S_ISREG(status.st_mode):
+        raise IngestError("not a regular file (a pipe, socket or device)")
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise IngestError(f"unsupported file type {suffix or '(none)'}; expected one of "
                           + ", ".join(SUPPORTED_SUFFIXES))
-    data = path.read_bytes()
+    limit = limits.max_bytes
+    characters = limits.max_characters
+    if suffix in (".txt", ".md") and characters is not None:
+        limit = min(limit, MAX_BYTES_PER_CHARACTER * (characters + 1))
+    if status.st_size > limit:
+        raise _too_large(status.st_size, limits, suffix)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)  # never more than the limit, should the file grow
+    except OSError as error:
+        raise IngestError(f"cannot read it: {error.strerror or error}") from None
+    if len(data) > limit:
+        raise _too_large(len(data), limits, suffix)
     if not data.strip():
         raise IngestError("empty file")
     if suffix == ".pdf":
-        from .pdf import read_pdf
+        from .pdf import bounded_streams, read_pdf
 
-        source = read_pdf(path, data, max_pages=max_pages)
+        with bounded_streams(limits.max_bytes):
+            source = read_pdf(path, data, max_pages=limits.max_pages)
     elif suffix == ".docx":
-        from .docx import read_docx
+        from .docx import check_parts, read_docx
 
+        check_parts(data, limits.max_bytes)
         source = read_docx(path, data)
     else:
         from .text import read_text
 
         source = read_text(path, data)
-    limit = max_pages * CHARS_PER_PAGE if max_pages else None
-    if limit and len(source.text) > limit:
-        raise IngestError(f"too long: {len(source.text):,} characters, more than {limit:,} "
-                          f"({max_pages} pages of --max-pages); not a summary?")
+    if characters is not None and len(source.text) > characters:
+        raise IngestError(f"too long: {len(source.text):,} characters, more than {characters:,} "
+                          f"({limits.max_pages} pages of --max-pages); not a summary?")
     return source
+
+
+def _too_large(size: int, limits: Limits, suffix: str) -> IngestError:
+    if suffix in (".txt", ".md") and size <= limits.max_bytes:
+        return IngestError(f"too long: {size:,} bytes hold more than {limits.max_characters:,} characters "
+                           f"({limits.max_pages} pages of --max-pages); not a summary?")
+    return IngestError(f"too large: {size:,} bytes, more than the {limits.max_size_mb:g} MB limit (--max-size)")
 
 
 def make_doc(nlp: Language, source: Source) -> Doc:

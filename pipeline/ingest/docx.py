@@ -18,13 +18,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..limits import MB
 from .source import TO_SUPERSCRIPT, IngestError, Source, merge_ranges
 from .text import content_kind
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
 
-__all__ = ["read_docx"]
+__all__ = ["check_parts", "read_docx"]
 
 Element = Any  # an lxml element of the WordprocessingML tree (lxml ships no type stubs)
 
@@ -37,6 +38,7 @@ INLINE_CONTAINERS = frozenset(W + tag for tag in (
     "hyperlink", "ins", "moveTo", "smartTag", "fldSimple", "customXml", "sdt", "sdtContent",
     "dir", "bdo"))
 BLOCK_CONTAINERS = frozenset(W + tag for tag in ("sdt", "sdtContent", "customXml", "ins", "moveTo"))
+MAX_PARTS = 10_000  # parts of a ZIP package; a Word summary has a few dozen
 NOT_LISTS = re.compile(r"(?i)heading|title|caption|toc|continue")
 HEADING_STYLE = re.compile(r"(?i)^(?:(?P<title>title)|heading\s*(?P<level>\d))$")  # Title is level 0
 CELL_BAR = "\u00a6"  # a '|' written inside a cell, so that it cannot split the row
@@ -106,6 +108,26 @@ def toggle(element: Element | None) -> bool | None:
 
 
 # --- opening --------------------------------------------------------------------------------
+
+def check_parts(data: bytes, limit: int) -> None:
+    """Refuse a Word file whose parts unpack to more than `limit` bytes, before any is unpacked.
+
+    python-docx reads every part into memory, and a few megabytes of zipped XML can inflate to
+    gigabytes. The sizes come from the ZIP's directory; zipfile never unpacks a part past the
+    size the directory states, so what is checked here is what will be read."""
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, EOFError, ValueError):
+        return  # not a ZIP at all: open_docx says what it is
+    if len(parts) > MAX_PARTS:
+        raise IngestError(f"{len(parts):,} parts in the Word file, more than {MAX_PARTS:,}; not a summary?")
+    if any(part.compress_size > len(data) for part in parts):
+        raise IngestError("corrupt DOCX: a part's stated size is larger than the file")
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > limit:
+        raise IngestError(f"its parts unpack to {unpacked:,} bytes, more than the {limit / MB:g} MB limit "
+                          f"(--max-size)")
+
 
 def open_docx(data: bytes) -> DocxDocument:
     """python-docx Document from bytes; refuse what is not a readable Word file."""

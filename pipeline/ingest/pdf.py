@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import io
 import re
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -29,11 +31,12 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import PdfminerException
 
+from ..limits import MB
 from .pdf_tables import MIN_RULES, TableBlock, aligned_tables, ruled_tables
 from .source import TO_SUPERSCRIPT, Box, IngestError, Source, merge_ranges
 from .text import content_kind
 
-__all__ = ["read_pdf"]
+__all__ = ["bounded_streams", "read_pdf"]
 
 # Tolerances, in units of the font size unless named otherwise.
 BULLET_SHAPE = (1.5, 8.0)  # a small filled dot or square drawn beside a line, in points, is a list marker
@@ -142,7 +145,69 @@ def open_pdf(data: bytes) -> pdfplumber.PDF:
             raise IngestError("encrypted PDF: a password is needed to open it") from None
         if isinstance(cause, PDFEncryptionError):
             raise IngestError(f"encrypted PDF: {one_line(cause)}") from None
-        raise IngestError(f"corrupt or truncated PDF: {one_line(cause)}") from None
+        raise limit_error(error) or IngestError(f"corrupt or truncated PDF: {one_line(cause)}") from None
+
+
+def limit_error(error: Exception) -> IngestError | None:
+    """The IngestError of a stream over its limit, which pdfplumber wraps in its own exception."""
+    cause = error.args[0] if isinstance(error, PdfminerException) and error.args else error
+    return cause if isinstance(cause, IngestError) else None
+
+
+class BoundedZlib:
+    """zlib as pdfminer.six's stream decoder uses it, with a limit on what one stream inflates to.
+
+    pdfminer inflates each stream whole and has no limit of its own, so a megabyte of
+    compressed zeros becomes gigabytes before anything can look at it."""
+
+    error = zlib.error
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    def too_large(self) -> IngestError:
+        return IngestError(f"a compressed stream inflates past the {self.limit / MB:g} MB limit (--max-size)")
+
+    def decompress(self, data: bytes) -> bytes:
+        inflater = zlib.decompressobj()
+        inflated = inflater.decompress(data, self.limit + 1)
+        if len(inflated) > self.limit:
+            raise self.too_large()
+        if not inflater.eof:  # as zlib.decompress says it, so pdfminer recovers what it can
+            raise zlib.error("Error -5 while decompressing data: incomplete or truncated stream")
+        return inflated
+
+    def decompressobj(self) -> BoundedInflater:
+        return BoundedInflater(self)
+
+
+class BoundedInflater:
+    """The incremental inflater pdfminer falls back to for a stream with a bad checksum."""
+
+    def __init__(self, owner: BoundedZlib) -> None:
+        self.owner = owner
+        self.inflater = zlib.decompressobj()
+        self.inflated = 0
+
+    def decompress(self, data: bytes) -> bytes:
+        inflated = self.inflater.decompress(data, self.owner.limit + 1 - self.inflated)
+        self.inflated += len(inflated)
+        if self.inflated > self.owner.limit or self.inflater.unconsumed_tail:
+            raise self.owner.too_large()
+        return inflated
+
+
+@contextmanager
+def bounded_streams(limit: int) -> Iterator[None]:
+    """While a PDF is read, pdfminer's stream decoder inflates no stream past `limit` bytes."""
+    from pdfminer import pdftypes
+
+    previous = pdftypes.zlib
+    setattr(pdftypes, "zlib", BoundedZlib(limit))  # noqa: B010 -- pdfminer offers no setting for it
+    try:
+        yield
+    finally:
+        setattr(pdftypes, "zlib", previous)  # noqa: B010
 
 
 def one_line(error: BaseException) -> str:
@@ -632,8 +697,8 @@ def read_pages(pdf: pdfplumber.PDF, max_pages: int | None) -> list[PageLines]:
         except IngestError:
             raise
         except Exception as error:  # pdfminer raises many kinds on broken content streams
-            raise IngestError(f"corrupt or truncated PDF: page {page.page_number}: "
-                              f"{one_line(error)}") from None
+            raise limit_error(error) or IngestError(f"corrupt or truncated PDF: page {page.page_number}: "
+                                                    f"{one_line(error)}") from None
         lines = without_tables(words, lines, tables)
         aligned = aligned_tables(lines)
         lines = without_tables(words, lines, aligned)
