@@ -31,7 +31,7 @@ def load():
 
     import spacy
 
-    from . import checks, countries, items, metadata, normalize, overview, sections  # noqa: F401 - factories
+    from . import checks, countries, items, metadata, normalize, overview, replies, sections  # noqa: F401
     from .stance import component  # noqa: F401 - factory
 
     return spacy.load(str(files(MODELS)))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import astuple
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +18,26 @@ from spacy.tokens import Doc, Span, Token
 from .ingest.source import Box, Source
 
 __all__ = ["install_extensions", "set_group", "group", "group_ranges", "enclosing_range", "question_id",
-           "span_values", "SpanValues", "msgpack_codec"]
+           "span_values", "SpanValues", "RecordedResponse", "msgpack_codec"]
 
 INDEX_KEY = "emn_index"
 VALUES_KEY = "emn_span_values"
 MARKER = "__emn__"  # the key that tags the pipeline's own objects in msgpack
+
+
+@dataclass(frozen=True)
+class RecordedResponse:
+    """A response that stands in no statement: a country's answer in an overview table's cell
+    ('table') or in its reply in a compilation ('reply'), with the text that gives it."""
+
+    country: str
+    stance: str
+    item: str
+    question_id: str
+    evidence: str
+    start: int  # the country's own span in its cell, or the answer's span in its reply
+    end: int
+    mention_type: str
 
 
 class SpanValues:
@@ -112,6 +127,7 @@ def _decode_source(data: dict[str, Any]) -> Source:
 
 
 msgpack_codec("source", Source, _encode_source, _decode_source)  # a Doc keeps the Source it was made from
+msgpack_codec("recorded_response", RecordedResponse, astuple, lambda data: RecordedResponse(*data))
 
 
 def _stored(name: str, default: Any) -> tuple[Callable[[Span], Any], Callable[[Span, Any], None]]:
@@ -227,7 +243,9 @@ def install_extensions() -> None:
         "metadata": None,  # dict of the document's metadata (emn_metadata)
         "source": None,  # the ingest.Source the Doc was made from
         "findings": None,  # list of checks.Finding (emn_checks)
-        "table_responses": (),  # overview.TableResponse of each answer an overview table gives (emn_tables)
+        "table_responses": (),  # RecordedResponse of each answer an overview table gives (emn_tables)
+        "replies": (),  # replies.Reply of each country a compilation gives (emn_replies)
+        "reply_responses": (),  # RecordedResponse of each answer in a compilation's replies (emn_stance)
         "unread_tables": (),  # overview.UnreadTable: tables or rows that gave no response (emn_tables)
     }
     for name, default in doc_attrs.items():

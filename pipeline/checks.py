@@ -47,6 +47,7 @@ SEVERITY = {
     "question_gap": "warning",
     "unattributed_country": "warning",
     "table_unread": "warning",
+    "reply_unread": "warning",
 }
 QUESTION_NUMBER = re.compile(r"^(?P<parts>\d{1,2}(?:\.\d{1,2})*)(?P<letter>[a-h]?)(?:-(?P<last>\d{1,2}))?$")
 LOOKBACK = 120  # characters before a list searched for its stated number
@@ -110,7 +111,11 @@ class Checks(RuleComponent):
             if question is not None:
                 rows.append((question, code, stances.get((start, end)), items.get((start, end)) or "", start, end))
         rows += [(row.question_id, row.country, row.stance, row.item, row.start, row.end)
-                 for row in doc._.table_responses]
+                 for row in doc._.table_responses + doc._.reply_responses]
+        for reply in doc._.replies:
+            if reply.unread:
+                _finding(doc, findings, reply.start, reply.end, "reply_unread",
+                         f"{reply.country}: the reply could not be split into answers ({reply.unread})")
         self.question_gaps(doc, findings)
         self.unattributed(doc, respondents, findings)
         for table in doc._.unread_tables:
@@ -135,7 +140,7 @@ class Checks(RuleComponent):
         answered = {label for _, _, label in group_ranges(doc, QUESTION_BODIES)[1]}
         previous: tuple[tuple[int, ...], str] | None = None
         for start, end, label in group_ranges(doc, QUESTIONS)[1]:
-            if label not in answered:
+            if label not in answered and not doc._.replies:  # a compilation answers in its replies
                 _finding(doc, findings, start, end, "question_gap",
                          f"question {label} is listed but no section answers it", label)
             match = QUESTION_NUMBER.match(label)
@@ -216,12 +221,15 @@ class Checks(RuleComponent):
         accounted = defaultdict(set)
         for question, code, *_ in rows:
             accounted[question].add(code)
-        for start, end, question in group_ranges(doc, QUESTION_BODIES)[1]:
+        withheld = {reply.country for reply in doc._.replies if reply.withheld}
+        # a summary's question is accounted for in its body; a compilation's in its replies
+        places = group_ranges(doc, QUESTION_BODIES)[1] if not doc._.replies else group_ranges(doc, QUESTIONS)[1]
+        for start, end, question in places:
             text = doc._.raw_text[start:end]
             start += len(text) - len(text.lstrip())  # point at the body's text, not blank lines
             end = start + len(text.strip())
             for code in respondents:
-                if code not in accounted[question]:
+                if code not in accounted[question] and code not in withheld:
                     _finding(doc, findings, start, end, "respondent_missing",
                              f"{code}: no statement of question {question} accounts for it", question)
 

@@ -23,7 +23,7 @@ from .countries import CODE_LISTS, COUNTRIES
 from .ingest.source import FROM_SUPERSCRIPT
 from .normalize import FOOTNOTES, LAYOUT_HEADINGS
 from .rules import LexiconRule, PatternRule, RuleComponent, number_pattern, shared_config
-from .sections import HEADINGS, QUESTIONS, collapse
+from .sections import HEADINGS, QUESTIONS, REPLY_MARKERS, collapse
 
 __all__ = ["META", "RESPONDENTS", "MetadataRule", "MetadataLexicon", "Metadata", "parse_number"]
 
@@ -106,6 +106,7 @@ class Metadata(RuleComponent):
         set_group(doc, RESPONDENTS, respondents)
         codes = list(dict.fromkeys(span.label_ for span in respondents))
         doc._.metadata = {
+            "kind": "compilation" if group(doc, REPLY_MARKERS) else "summary",
             "query_id": query_id,
             "query_date": query_date,
             "title": title,
@@ -194,6 +195,9 @@ class Metadata(RuleComponent):
         headings = group(doc, HEADINGS)
         if cursor >= stop or any(h.start_char <= cursor < h.end_char for h in headings):
             return ""
+        subject = self._first("TITLE_SUBJECT", text, cursor, stop)  # 'EMN Ad-Hoc Query on X' under the number
+        if subject is not None:
+            cursor = subject.start("title")
         _add(doc, spans, (cursor, stop), "TITLE")
         return collapse(text[cursor:stop])
 

@@ -18,13 +18,21 @@ from typing import ClassVar
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ._extensions import group, group_ranges, install_extensions, msgpack_codec, question_id, set_group
+from ._extensions import (
+    RecordedResponse,
+    group,
+    group_ranges,
+    install_extensions,
+    msgpack_codec,
+    question_id,
+    set_group,
+)
 from .countries import COUNTRIES
 from .normalize import plain_text
 from .rules import PatternRule, RuleComponent
 from .sections import QUESTIONS, TABLE_BLOCKS, collapse, question_number
 
-__all__ = ["TABLE_COUNTRIES", "TableRule", "TableResponse", "UnreadTable", "OverviewTables", "table_rows"]
+__all__ = ["TABLE_COUNTRIES", "TableRule", "UnreadTable", "OverviewTables", "Cell", "table_rows", "joined_rows"]
 
 TABLE_COUNTRIES = "emn_table_countries"  # the country of each table row, labelled with its code
 # What a header or a cell says (the rule's category): a header's kind, a cell's answer.
@@ -48,19 +56,6 @@ class TableRule(PatternRule):
 
 
 @dataclass(frozen=True)
-class TableResponse:
-    """One response a table gives: a country's answer in one cell, with its provenance."""
-
-    country: str
-    stance: str
-    item: str
-    question_id: str
-    evidence: str
-    start: int  # the country's own span in its cell
-    end: int
-
-
-@dataclass(frozen=True)
 class UnreadTable:
     """A table, or a row of one, that gave no response; the checks report it."""
 
@@ -69,7 +64,6 @@ class UnreadTable:
     reason: str
 
 
-msgpack_codec("table_response", TableResponse, astuple, lambda data: TableResponse(*data))
 msgpack_codec("unread_table", UnreadTable, astuple, lambda data: UnreadTable(*data))
 
 
@@ -98,7 +92,7 @@ class OverviewTables(RuleComponent):
         return any(pattern.search(text) for pattern in self.patterns[category])
 
     def __call__(self, doc: Doc) -> Doc:
-        responses: list[TableResponse] = []
+        responses: list[RecordedResponse] = []
         unread: list[UnreadTable] = []
         spans: list[Span] = []
         questions = {collapse(doc._.clean_text[s:e]).lower(): label for s, e, label in group_ranges(doc, QUESTIONS)[1]}
@@ -119,15 +113,15 @@ class OverviewTables(RuleComponent):
         return doc
 
     def read_table(self, doc: Doc, rows: list[list[Cell]], questions: dict[str, str],
-                   section: str | None) -> tuple[list[TableResponse], list[str]]:
+                   section: str | None) -> tuple[list[RecordedResponse], list[str]]:
         """The responses of one table and the reasons any part of it gave none."""
         header, body = rows[0], [row for row in rows[1:] if not self._separator(row)]
-        body = [row for row in _joined(body) if [c.text for c in row] != [c.text for c in header]]
+        body = [row for row in joined_rows(body) if [c.text for c in row] != [c.text for c in header]]
         countries = _countries_in_cells(doc, body)
         column = _country_column(countries, len(body))
         if column is None:
             return [], [f"no column of the table names a country in most of its {len(body)} rows"]
-        responses: list[TableResponse] = []
+        responses: list[RecordedResponse] = []
         problems: list[str] = []
         kinds = [self._column(cell.text, questions) for cell in header]
         for row_index, row in enumerate(body):
@@ -146,7 +140,7 @@ class OverviewTables(RuleComponent):
                     continue
                 item = value if kind == "practice" else ""
                 for code, start, end in named:
-                    responses.append(TableResponse(code, stance, item, question, evidence, start, end))
+                    responses.append(RecordedResponse(code, stance, item, question, evidence, start, end, "table"))
         if body and not responses:
             problems.append("no cell of the table gives an answer to a question")
         return responses, problems
@@ -204,7 +198,7 @@ def table_rows(doc: Doc, start: int, end: int) -> list[list[Cell]]:
     return rows
 
 
-def _joined(rows: list[list[Cell]]) -> list[list[Cell]]:
+def joined_rows(rows: list[list[Cell]]) -> list[list[Cell]]:
     """Rows with a row whose first cell is empty joined to the row above: a cell that wraps,
     or a row a page break split."""
     joined: list[list[Cell]] = []

@@ -15,11 +15,12 @@ __all__ = [
     "INT_COLUMNS",
     "STANCES",
     "MENTION_TYPES",
+    "KINDS",
 ]
 
 DOCUMENT_COLUMNS = (
     "doc_id", "query_id", "query_date", "title", "n_respondents_stated",
-    "n_respondents_listed", "respondents",
+    "n_respondents_listed", "respondents", "kind",
 )
 QUESTION_COLUMNS = ("doc_id", "question_id", "question", "start_char", "end_char", "page")
 RESPONSE_COLUMNS = (
@@ -36,4 +37,5 @@ TABLES = {
 INT_COLUMNS = frozenset({"start_char", "end_char", "page", "n_respondents_stated", "n_respondents_listed"})
 
 STANCES = ("yes", "no", "no_information", "mention")
-MENTION_TYPES = ("code_list", "name")
+MENTION_TYPES = ("code_list", "name", "table", "reply")
+KINDS = ("summary", "compilation")

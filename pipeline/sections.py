@@ -20,11 +20,12 @@ from ._extensions import group, install_extensions, set_group, span_values
 from .normalize import LAYOUT_HEADINGS
 from .rules import LexiconRule, PatternRule, RuleComponent
 
-__all__ = ["HEADINGS", "TABLE_BLOCKS", "QUESTIONS", "QUESTION_BODIES", "STATEMENTS",
+__all__ = ["HEADINGS", "TABLE_BLOCKS", "REPLY_MARKERS", "QUESTIONS", "QUESTION_BODIES", "STATEMENTS",
            "SectionRule", "SectionLexicon", "Heading", "Sections", "collapse", "question_number"]
 
 HEADINGS = "emn_headings"
 TABLE_BLOCKS = "emn_table_blocks"
+REPLY_MARKERS = "emn_reply_markers"  # 'Wider Dissemination: Yes' lines or headers: the document is a compilation
 QUESTIONS = "emn_questions"
 QUESTION_BODIES = "emn_question_bodies"
 STATEMENTS = "emn_statements"
@@ -53,7 +54,7 @@ class SectionRule(PatternRule):
 
     CATEGORIES: ClassVar[frozenset[str]] = frozenset({
         "NUMBERED_HEADING", "TOP_HEADING", "QUESTION_HEADING", "ANSWER_HEADING", "SUB_HEADING", "PLAIN_HEADING",
-        "SECTION_HEADING", "BULLET", "SENTENCE_END", "TABLE_ROW", "TABLE_CAPTION", "TABLE_NOTE"})
+        "SECTION_HEADING", "BULLET", "SENTENCE_END", "TABLE_ROW", "TABLE_CAPTION", "TABLE_NOTE", "REPLY_MARKER"})
     PATTERN_KINDS: ClassVar[frozenset[str]] = frozenset({"regex"})
 
 
@@ -109,6 +110,7 @@ class Sections(RuleComponent):
         self.table_row = [rule.compiled() for rule in self.rules_of("TABLE_ROW")]
         self.table_caption = [rule.compiled() for rule in self.rules_of("TABLE_CAPTION")]
         self.table_note = [rule.compiled() for rule in self.rules_of("TABLE_NOTE")]
+        self.reply_markers = [rule.compiled() for rule in self.rules_of("REPLY_MARKER")]
         self.request_openers = {t.lower() for t in self.lexicons.get("request_openers", [])}
         self.abbreviations = {t.lower() for t in self.lexicons.get("abbreviations", [])}
         self.continuing = tuple(self.lexicons.get("continuing_punctuation", [".", "?", "!"]))
@@ -117,8 +119,13 @@ class Sections(RuleComponent):
         text = doc._.body_text
         tables, outside = self.find_tables(text)
         layout = [(s.start_char, s.end_char) for s in group(doc, LAYOUT_HEADINGS) if s.label_ != "0"]  # not the title
+        markers = sorted({m.span() for p in self.reply_markers for m in p.finditer(text)})
         headings = self.find_headings(text, layout, tables)
+        if markers:  # a compilation of replies: its questions are those it lists before the replies
+            headings = [h for h in headings if h.start < markers[0][0]]
         questions, bodies = self.question_sections(headings, text)
+        if markers:
+            bodies = []
         heading_spans = [doc.char_span(h.start, h.end, label=h.number or "", alignment_mode="expand")
                          for h in headings if h.kind != PARENT]
         question_spans, body_spans, statement_spans = [], [], []
@@ -139,6 +146,8 @@ class Sections(RuleComponent):
         set_group(doc, TABLE_BLOCKS, [span for start, end in tables
                                       if (span := doc.char_span(start, end, label="table",
                                                                 alignment_mode="expand")) is not None])
+        set_group(doc, REPLY_MARKERS, [span for start, end in markers
+                                       if (span := doc.char_span(start, end, alignment_mode="expand")) is not None])
         return doc
 
     # -- headings -------------------------------------------------------------------------

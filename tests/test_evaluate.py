@@ -17,7 +17,7 @@ def write_case(tmp_path, gold_rows, pred_rows):
                                         + "".join(f"{q},{c},{s},{i},code_list,\n" for q, c, s, i in gold_rows))
     pred = tmp_path / "pred"
     pred.mkdir()
-    (pred / "documents.csv").write_text(",".join(DOCUMENT_COLUMNS) + "\ndoc.pdf,1,,,,2,AT;BE\n")
+    (pred / "documents.csv").write_text(",".join(DOCUMENT_COLUMNS) + "\ndoc.pdf,1,,,,2,AT;BE,summary\n")
     (pred / "questions.csv").write_text(",".join(QUESTION_COLUMNS) + "\ndoc.pdf,1.1,Do  they?,0,9,\n")
     (pred / "responses.csv").write_text(",".join(RESPONSE_COLUMNS) + "\n" + "".join(
         f"doc.pdf,1,{q},{c},{s},{i},code_list,They do.,0,2,\n" for q, c, s, i in pred_rows))

@@ -85,7 +85,7 @@ def hand_made(folder, documents, responses):
 def test_show_prints_no_control_character_from_the_tables(tmp_path):
     evil_id = "evil\x1b]0;pwned\x07\nemn: error: forged.txt"
     evidence = "Two States (BE, CZ) \x1b]52;c;ZWNobw==\x07 do it \x1b[2J\x9b31m\u202egnp.exe"
-    hand_made(tmp_path / "out", [[evil_id, "1", "", "Title \x1b[31mred", "2", "2", "BE;CZ"]],
+    hand_made(tmp_path / "out", [[evil_id, "1", "", "Title \x1b[31mred", "2", "2", "BE;CZ", "summary"]],
               [[evil_id, "1", "2.1", "BE", "yes", "\x07item", "code_list", evidence, "12", "14", ""]])
     for arguments, kept in (([], "forged.txt"), (["--country", "BE"], "ZWNobw==")):
         result = emn("show", str(tmp_path / "out"), *arguments)
@@ -104,7 +104,7 @@ def test_report_reads_nothing_outside_its_inputs(tmp_path):
     cyclic_contents_pdf(inputs / "hang.pdf")
     rows = [["", "1", "3.1", "BE", "yes", "", "code_list", "Two States (BE, CZ) do it.", "0", "2", ""]]
     ids = [str(secret), "../secret.txt", "secret.txt", "inputs/../secret.txt", "hang.pdf"]
-    hand_made(tmp_path / "out", [[doc_id, "1", "", "", "", "", ""] for doc_id in ids],
+    hand_made(tmp_path / "out", [[doc_id, "1", "", "", "", "", "", "summary"] for doc_id in ids],
               [[doc_id, *row[1:]] for doc_id in ids for row in rows])
     result = emn("report", str(tmp_path / "out"), "--inputs", str(inputs), "--timeout", "2", timeout=60)
     assert result.returncode == 0, result.stderr

@@ -125,3 +125,9 @@ def test_states_without_the_practice_deny_it(process):
     doc = process(summary("States without a dedicated procedure (AT, CY) assess it incidentally, "
                           "while it can be done without any further authorisation in (BE)."))
     assert {(s.label_, s._.stance) for s in doc.spans[RESPONSES]} == {("AT", "no"), ("CY", "no"), ("BE", "yes")}
+
+
+def test_data_not_collected_deny_and_data_not_available_is_no_information(process):
+    for sentence, stance in (("No data on returns are collected in (AT, BE).", "no"),
+                             ("No data were available in (AT, BE).", "no_information")):
+        assert {s._.stance for s in process(summary(sentence)).spans[RESPONSES]} == {stance}

@@ -62,7 +62,7 @@ def extract(doc: Doc, doc_id: str) -> Extraction:
     stated = meta.get("n_respondents_stated")
     result.documents.append((
         doc_id, meta.get("query_id", ""), meta.get("query_date", ""), meta.get("title", ""),
-        "" if stated is None else stated, len(respondents), ";".join(respondents),
+        "" if stated is None else stated, len(respondents), ";".join(respondents), meta.get("kind", "summary"),
     ))
     for question in group(doc, QUESTIONS):
         result.questions.append((
@@ -85,11 +85,12 @@ def extract(doc: Doc, doc_id: str) -> Extraction:
             items.get(key) or "", mention_types.get(key), evidence[statement[:2]],
             start, end, _page(page_at, start),
         ))
-    if doc._.table_responses:
+    recorded = doc._.table_responses + doc._.reply_responses
+    if recorded:
         result.responses.extend(
-            (doc_id, meta.get("query_id", ""), row.question_id, row.country, row.stance, row.item, "table",
+            (doc_id, meta.get("query_id", ""), row.question_id, row.country, row.stance, row.item, row.mention_type,
              row.evidence, row.start, row.end, _page(page_at, row.start))
-            for row in doc._.table_responses)
+            for row in recorded)
         result.responses.sort(key=lambda row: row[8])  # in text order; a stable sort keeps the rest as they were
     result.checks.extend(check_rows(doc, doc_id))
     if not result.questions:

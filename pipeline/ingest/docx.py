@@ -42,6 +42,7 @@ MAX_PARTS = 10_000  # parts of a ZIP package; a Word summary has a few dozen
 NOT_LISTS = re.compile(r"(?i)heading|title|caption|toc|continue")
 HEADING_STYLE = re.compile(r"(?i)^(?:(?P<title>title)|heading\s*(?P<level>\d))$")  # Title is level 0
 CELL_BAR = "\u00a6"  # a '|' written inside a cell, so that it cannot split the row
+CELL_PARAGRAPH = "\u2029"  # between a cell's paragraphs: white space to readers, a boundary to the replies stage
 
 
 class Styles:
@@ -400,8 +401,9 @@ def read_docx(path: Path, data: bytes) -> Source:
 def table_text(table: Element, styles: Styles, numbers: dict[str, str]) -> tuple[str, list[tuple[int, int]],
                                                                                list[tuple[str, str]]]:
     """A table as the text route writes it: one '| a | b |' line per row, the header row
-    followed by '|---|---|'; a cell's paragraphs joined by a space. Returns the text, its
-    bold ranges and the footnotes its cells cite."""
+    followed by '|---|---|'; a cell's paragraphs joined by a paragraph separator, which
+    readers take for a space. Returns the text, its bold ranges and the footnotes its cells
+    cite."""
     lines: list[str] = []
     bold: list[tuple[int, int]] = []
     notes: list[tuple[str, str]] = []
@@ -417,7 +419,7 @@ def table_text(table: Element, styles: Styles, numbers: dict[str, str]) -> tuple
                 if not text.strip():
                     continue
                 if not line.endswith(" "):
-                    line += " "
+                    line += CELL_PARAGRAPH
                 bold += [(offset + len(line) + s, offset + len(line) + e) for s, e in ranges]
                 line += text
                 notes += paragraph.notes

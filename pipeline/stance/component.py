@@ -9,19 +9,21 @@ for the State itself, and an exception takes the opposite of the clause it is ex
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .._extensions import group, group_ranges, install_extensions, question_id, set_group, span_values
+from .._extensions import RecordedResponse, group, group_ranges, install_extensions, question_id, set_group, span_values
 from ..countries import CODE_LISTS, COUNTRIES
 from ..items import ITEMS, SUBJECT_LIST
-from ..normalize import BOLD
+from ..normalize import BOLD, plain_text
+from ..replies import ANSWERS
 from ..rules import RuleComponent, RuleMatcher, shared_config
 from ..sections import QUESTIONS, STATEMENTS
 from .polarity import OPPOSITE, lead_in_polarity, polarity, question_words
-from .rules import ALL, ALTERNATIVE, PSEUDO, TERMINATE, Cue, CueRule, StanceLexicon
+from .rules import ALL, ALTERNATIVE, NEGATED, NO_INFORMATION, PSEUDO, TERMINATE, Cue, CueRule, StanceLexicon
 from .scope import (
     Statement,
     excepted_clause,
@@ -37,7 +39,8 @@ __all__ = ["CUES", "RESPONSES", "Stance"]
 
 CUES = "emn_cues"
 RESPONSES = "emn_responses"
-OUTRANKS = {TERMINATE: (ALTERNATIVE,)}  # a longer cue hides the cues of these categories it holds
+SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+OUTRANKS = {TERMINATE: (ALTERNATIVE,), NEGATED: (NO_INFORMATION,)}  # a longer cue hides these categories in it
 Range = tuple[int, int]
 
 
@@ -125,7 +128,30 @@ class Stance(RuleComponent):
                     decided_by[offsets] = cue_text
                     responses.append(span)
         set_group(doc, RESPONSES, sorted(responses, key=lambda s: s.start_char))
+        doc._.reply_responses = tuple(self.reply_responses(doc, cues, cue_starts))
         return doc
+
+    def reply_responses(self, doc: Doc, cues: list[Cue], cue_starts: list[int]) -> list[RecordedResponse]:
+        """The stance of each answer in a compilation's replies: an explicit Yes or No first;
+        else its first clause's cues, read as the clause of a list of one State; else a mere
+        reference is a mention, and a reply that describes the practice a yes."""
+        responses = []
+        text = doc._.clean_text
+        for reply in doc._.replies:
+            for answer in reply.answers:
+                evidence = " ".join(plain_text(doc, start, end) for start, end in answer.pieces)
+                clause_end = _first_clause_end(text, answer.start, answer.pieces[0][1])
+                first, last = bisect_left(cue_starts, answer.start), bisect_left(cue_starts, clause_end)
+                clause = [cue for cue in cues[first:last] if cue.end <= clause_end]
+                clause = clause[:next((i for i, cue in enumerate(clause) if cue.category == TERMINATE), len(clause))]
+                for question in answer.questions:
+                    stance = answer.explicit
+                    if not stance:
+                        found, _ = polarity(doc, clause, "list", question_words(_question_text(doc, question)))
+                        stance = found if found != "yes" else "mention" if answer.reference else "yes"
+                    responses.append(RecordedResponse(reply.country, stance, "", question, evidence,
+                                                      answer.start, answer.end, "reply"))
+        return responses
 
     # -- cues -----------------------------------------------------------------------------
 
@@ -134,7 +160,7 @@ class Stance(RuleComponent):
         places a cue can decide anything."""
         countries = group_ranges(doc, COUNTRIES)[0]
         lead_ins = span_values(doc, "lead_in_range")
-        ranges = []
+        ranges = [(answer.start, answer.end) for answer in group(doc, ANSWERS)]
         for statement in group(doc, STATEMENTS):
             index = bisect_left(countries, statement.start_char)
             if index < len(countries) and countries[index] < statement.end_char:
@@ -166,11 +192,13 @@ class Stance(RuleComponent):
                 continue
             kept.append(Cue(rule, span.start_char, span.end_char, span.start, span.end,
                             raw[span.start_char:span.end_char]))
-        # A longer cue hides a cue of the category it outranks inside it: 'either because'
-        # (TERMINATE) hides 'either'.
+        # A longer cue hides a cue of a category it outranks inside it, where it applies to the
+        # same targets: 'either because' (TERMINATE) hides 'either', 'no data are collected'
+        # (NEGATED) hides 'no data'.
         kept = [cue for cue in kept if not any(
             cue.category in OUTRANKS.get(other.category, ()) and other.token_start <= cue.token_start
-            and cue.token_end <= other.token_end for other in kept)]
+            and cue.token_end <= other.token_end and other.rule.applies_to in (ALL, cue.rule.applies_to)
+            for other in kept)]
         return sorted(kept, key=lambda cue: cue.start)
 
     # -- decisions ------------------------------------------------------------------------
@@ -198,6 +226,12 @@ class Stance(RuleComponent):
             return lead_in_polarity(doc, statement.text, lead_in,
                                     [cue for cue in all_cues if lead_in[0] <= cue.start and cue.end <= lead_in[1]])
         return found, cue_text
+
+
+def _first_clause_end(text: str, start: int, end: int) -> int:
+    """Where an answer's first sentence ends."""
+    match = SENTENCE_END.search(text, start, end)
+    return match.end() if match else end
 
 
 def _question_text(doc: Doc, label: str | None) -> str:
