@@ -130,4 +130,5 @@ def test_states_without_the_practice_deny_it(process):
 def test_data_not_collected_deny_and_data_not_available_is_no_information(process):
     for sentence, stance in (("No data on returns are collected in (AT, BE).", "no"),
                              ("No data were available in (AT, BE).", "no_information")):
-        assert {s._.stance for s in process(summary(sentence)).spans[RESPONSES]} == {stance}
+        doc = process(summary(sentence))
+        assert {s._.stance for s in doc.spans[RESPONSES]} == {stance}
