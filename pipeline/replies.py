@@ -146,9 +146,10 @@ class Replies(RuleComponent):
         start = text.rfind("\n", 0, end) + 1
         starts, countries = group_ranges(doc, COUNTRIES)
         inside = [(code, s, e) for s, e, code in countries if start <= s and e <= end]
-        rest = re.sub(r"\b(?:the|of)\b", "", text[start:end], flags=re.I)
+        rest = text[start:end]
         for _, s, e in inside:
             rest = rest.replace(text[s:e], "")
+        rest = re.sub(r"\b(?:the|of)\b", "", rest, flags=re.I)
         if len({code for code, _, _ in inside}) == 1 and not re.search(r"[^\W\d_]{2,}", rest):
             return inside[0]
         return None

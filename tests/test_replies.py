@@ -56,3 +56,9 @@ def test_a_number_inside_an_answer_is_no_answer_number(process):
     doc = process(FRONT + "Austria\nWider Dissemination: Yes\n1. Yes. It was introduced on 3 May 2020 and "
                   "amended in 2022. Section 2 of the Act applies.\n3. No data available.\n")
     assert rows(doc) == [("1", "AT", "yes"), ("3", "AT", "no_information")]
+
+
+def test_figures_not_available_are_no_information_and_a_law_number_negates_nothing(process):
+    doc = process(FRONT + "Austria\nWider Dissemination: Yes\n1. Please refer to Law No. 270/2008, available at "
+                  "www.example.at.\n2. Tags are not available in Austria.\n3. Not available.\n")
+    assert rows(doc) == [("1", "AT", "mention"), ("2", "AT", "no"), ("3", "AT", "no_information")]

@@ -69,6 +69,7 @@ class Stance(RuleComponent):
             "speech_verbs", "place_prepositions", "respondent_frames", "motion_prepositions", "denial_frames")))
         self.reason_openers = words.get("reason_openers", empty)
         self.subject_gap_words = words.get("subject_gap_words", empty)
+        self.figure_words = words.get("figure_words", empty)
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc._.clean_text
@@ -147,7 +148,8 @@ class Stance(RuleComponent):
                 for question in answer.questions:
                     stance = answer.explicit
                     if not stance:
-                        found, _ = polarity(doc, clause, "list", question_words(_question_text(doc, question)))
+                        asked = question_words(_question_text(doc, question))
+                        found, _ = polarity(doc, clause, "list", asked, self.figure_words)
                         stance = found if found != "yes" else "mention" if answer.reference else "yes"
                     responses.append(RecordedResponse(reply.country, stance, "", question, evidence,
                                                       answer.start, answer.end, "reply"))
@@ -219,7 +221,7 @@ class Stance(RuleComponent):
         clause = target_clause(statement, target, cues, clause)
         scoped = [cue for cue in cues if clause.holds(cue)
                   and in_direction(statement.text, target, cue, self.subject_gap_words)]
-        found, cue_text = polarity(doc, scoped, target.kind, asked)
+        found, cue_text = polarity(doc, scoped, target.kind, asked, self.figure_words)
         if target.kind == "name":
             return ("mention", "") if found == "yes" else (found, cue_text)
         if found == "yes" and lead_in is not None:

@@ -11,7 +11,7 @@ import re
 
 from spacy.tokens import Doc
 
-from .rules import NEGATED, NEGATED_PREDICATE, NO_INFORMATION, TERMINATE, Cue
+from .rules import NEGATED, NEGATED_PREDICATE, NO_INFORMATION, TERMINATE, UNAVAILABLE, Cue
 
 __all__ = ["STANCE_OF", "OPPOSITE", "polarity", "question_words", "lead_in_polarity"]
 
@@ -29,12 +29,17 @@ MIN_SHARED_PREFIX = 5  # a predicate and a question word agree on this many lett
 INTRODUCERS = ("following", "as follows")  # what a lead-in says its bullets are
 
 
-def polarity(doc: Doc, cues: list[Cue], kind: str, asked: frozenset[str] = frozenset()) -> tuple[str, str]:
+def polarity(doc: Doc, cues: list[Cue], kind: str, asked: frozenset[str] = frozenset(),
+             figure_words: frozenset[str] = frozenset()) -> tuple[str, str]:
     """The stance that the applicable cues give, by precedence, and the deciding cue's text;
-    'yes' when none applies. `asked` holds the content words of the question."""
+    'yes' when none applies. `asked` holds the content words of the question; where they
+    ask for figures (`figure_words`), 'not available' says there is no information."""
     applicable: list[tuple[str, Cue]] = []
     for cue in cues:
         if not cue.rule.applies(kind):
+            continue
+        if cue.category == UNAVAILABLE:
+            applicable.append((NO_INFORMATION if asked & figure_words else NEGATED, cue))
             continue
         if cue.category == NEGATED_PREDICATE and any(_asked_about(word, asked) for word in _predicate_words(doc, cue)):
             applicable.append((NEGATED, cue))

@@ -12,7 +12,7 @@ from typing import ClassVar
 from ..rules import LexiconRule, PatternRule, RuleError
 
 __all__ = [
-    "NEGATED", "NEGATED_PREDICATE", "NO_INFORMATION", "EXCEPTION", "ALTERNATIVE", "TERMINATE", "PSEUDO",
+    "NEGATED", "NEGATED_PREDICATE", "NO_INFORMATION", "UNAVAILABLE", "EXCEPTION", "ALTERNATIVE", "TERMINATE", "PSEUDO",
     "FORWARD", "BACKWARD", "BIDIRECTIONAL", "ALL", "LISTS", "NAMES",
     "CueRule", "StanceLexicon", "Cue",
 ]
@@ -21,6 +21,7 @@ __all__ = [
 NEGATED = "NEGATED"  # the clause denies: its targets are `no`
 NEGATED_PREDICATE = "NEGATED_PREDICATE"  # a denial that counts only when the question asks about its verb
 NO_INFORMATION = "NO_INFORMATION"  # the clause says no information is available: `no_information`
+UNAVAILABLE = "UNAVAILABLE"  # 'not available': no information where the question asks for figures, else a denial
 EXCEPTION = "EXCEPTION"  # the targets after it take the opposite of their clause ('with the exception of')
 ALTERNATIVE = "ALTERNATIVE"  # 'either' ... 'or': each branch is a clause of its own
 TERMINATE = "TERMINATE"  # ends a scope ('however', ';', 'either because')
@@ -48,7 +49,7 @@ class CueRule(PatternRule):
     applies_to: str = ALL
     max_scope: int | None = None  # words a FORWARD or BACKWARD cue reaches
     CATEGORIES: ClassVar[frozenset[str]] = frozenset(
-        {NEGATED, NEGATED_PREDICATE, NO_INFORMATION, EXCEPTION, ALTERNATIVE, TERMINATE, PSEUDO})
+        {NEGATED, NEGATED_PREDICATE, NO_INFORMATION, UNAVAILABLE, EXCEPTION, ALTERNATIVE, TERMINATE, PSEUDO})
     DIRECTIONS: ClassVar[frozenset[str]] = frozenset({FORWARD, BACKWARD, BIDIRECTIONAL, TERMINATE, PSEUDO})
     SCOPES: ClassVar[frozenset[str]] = frozenset({ALL, LISTS, NAMES})
 
@@ -70,7 +71,7 @@ class CueRule(PatternRule):
 class StanceLexicon(LexiconRule):
     NAMES: ClassVar[frozenset[str]] = frozenset({
         "speech_verbs", "place_prepositions", "respondent_frames", "subject_gap_words", "motion_prepositions",
-        "denial_frames", "reason_openers"})
+        "denial_frames", "reason_openers", "figure_words"})
 
 
 @dataclass(frozen=True, slots=True)
