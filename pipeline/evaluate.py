@@ -96,6 +96,7 @@ class Gold:
     document: dict
     questions: pd.DataFrame
     responses: pd.DataFrame
+    contradictions: pd.DataFrame | None = None  # the contradicts_reply findings expected, if listed
 
 
 class GoldError(Exception):
@@ -103,7 +104,8 @@ class GoldError(Exception):
 
 
 GOLD_TABLES = {"questions.csv": ("question_id", "question"),
-               "responses.csv": ("question_id", "country", "stance", "item")}
+               "responses.csv": ("question_id", "country", "stance", "item"),
+               "contradictions.csv": ("question_id", "country")}
 GOLD_OPTIONAL_TEXT = ("query_id", "query_date", "title")
 
 
@@ -121,6 +123,8 @@ def load_gold(folder: Path) -> list[Gold]:
             document=document,
             questions=_gold_table(path / "questions.csv"),
             responses=_gold_table(path / "responses.csv"),
+            contradictions=_gold_table(path / "contradictions.csv")
+            if (path / "contradictions.csv").exists() else None,
         ))
     return golds
 
@@ -184,7 +188,7 @@ def load_predictions(folder: Path) -> dict[str, pd.DataFrame]:
     names a table that cannot be trusted."""
     from .export.writers import read_tables
 
-    return read_tables(Path(folder), ("documents", "questions", "responses"))
+    return read_tables(Path(folder), ("documents", "questions", "responses", "checks"))
 
 
 def stem(doc_id: str) -> str:
@@ -228,8 +232,8 @@ def score_document(gold: Gold, doc_id: str, predictions: dict[str, pd.DataFrame]
     strict_gold, strict_pred = set(gold_rows), set(pred_rows)
     lenient_tp = _lenient_matches(strict_pred, strict_gold)
 
-    document = predictions["documents"]
-    document = document[document["doc_id"] == doc_id].iloc[0]
+    documents = predictions["documents"]
+    document = documents[documents["doc_id"] == doc_id].iloc[0]
     respondents_pred = {c for c in str(document.get("respondents", "")).split(";") if c}
     respondents_gold = set(gold.document.get("respondents", []))
 
@@ -241,6 +245,12 @@ def score_document(gold: Gold, doc_id: str, predictions: dict[str, pd.DataFrame]
         "respondents": _score(respondents_pred, respondents_gold),
     }
     scores["overall"] = scores["questions"] + scores["responses_core"] + scores["respondents"]
+    if gold.contradictions is not None:  # a summary checked against its compilation
+        checks = predictions["checks"]
+        findings = checks[(checks["doc_id"] == doc_id) & (checks["kind"] == "contradicts_reply")]
+        scores["contradictions"] = _score(
+            {(q, detail.split(":", 1)[0]) for q, detail in findings[["question_id", "detail"]].itertuples(index=False)},
+            {(q, c) for q, c in gold.contradictions[["question_id", "country"]].itertuples(index=False)})
     question_ids = sorted({row[0] for row in core_gold | core_pred}, key=_question_order)
     per_question = {
         q: _score({r for r in core_pred if r[0] == q}, {r for r in core_gold if r[0] == q})

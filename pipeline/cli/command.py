@@ -164,6 +164,9 @@ def run(inputs: tuple[str, ...], out: str, fmt: str, jobs: int | None, timeout: 
                 click.echo(f"{one_line(s.doc_id)}: {s.rows} rows, {s.questions} questions, "
                            f"{s.errors} errors, {s.warnings} warnings")
     failed = result.failed
+    if result.contradictions and not quiet:
+        click.echo(f"{result.contradictions} answers in summaries contradict their compilation's replies "
+                   f"(contradicts_reply in checks; `emn verify SUMMARY COMPILATION` shows them)")
     where = f" -> {one_line(out)}/" if result.written else " (outputs left unchanged)"
     click.echo(f"{len(result.succeeded)} documents ok, {len(failed)} failed, "
                f"{result.counts['responses']} rows, {result.counts['checks']} checks{where}")
@@ -261,6 +264,28 @@ def report(folder: str, output: str | None, inputs: tuple[str, ...], timeout: fl
     except OSError as error:
         _fail(f"{target}: cannot write the report: {error.strerror or error}")
     click.echo(one_line(summary))
+
+
+@main.command()
+@click.argument("summary", type=click.Path(dir_okay=False))
+@click.argument("compilation", type=click.Path(dir_okay=False))
+@limit_options
+def verify(summary: str, compilation: str, timeout: float | None, max_memory: int, max_size: float,
+           max_pages: int) -> None:
+    """Check SUMMARY against the COMPILATION of replies it was written from.
+
+    Prints, per question, how many of the summary's answers the countries' own replies
+    confirm and contradict, then each contradiction with the summary's sentence beside the
+    reply. Exit status 0 whatever it finds; 1 when a document cannot be read."""
+    from ..export.writers import OutputError, TableError
+    from .show import ShowError
+    from .verify import verify as print_verification
+
+    try:
+        with _interruptible():
+            print_verification(Path(summary), Path(compilation), _limits(timeout, max_memory, max_size, max_pages))
+    except (ShowError, TableError, OutputError) as error:
+        _fail(one_line(str(error)))
 
 
 if __name__ == "__main__":

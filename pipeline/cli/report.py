@@ -17,15 +17,18 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from functools import partial
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from ..export.sandbox import Sandbox
 from ..ingest.source import Source
 from ..limits import Limits
 from ..printable import path_text
 from ..schema import STANCES
+from ..verify import parse_detail
 from .show import COLOURS, SYMBOLS, ShowError, build_matrix, load_tables
 
 __all__ = ["PALETTE", "TEMPLATE", "source_index", "read_sources", "read_text", "split", "build_report",
@@ -109,9 +112,10 @@ def where(source, start: int, end: int) -> str:
     return f" · page {box.page}, x {box.x0:.0f}-{box.x1:.0f}, y {box.top:.0f}-{box.bottom:.0f} pt"
 
 
-def split(text: str, marks: list[tuple[int, int, object]]) -> list[tuple[str, object]]:
+def split(text: str, marks: Sequence[tuple[int, int, object]]) -> list[tuple[str, object]]:
     """The text cut into (piece, payload) segments, payload None outside the marks; overlaps are dropped."""
-    pieces, position = [], 0
+    pieces: list[tuple[str, object]] = []
+    position = 0
     for start, end, payload in sorted(marks, key=lambda m: (m[0], -m[1])):
         if start < position or end <= start:
             continue
@@ -201,13 +205,33 @@ def document_view(tables: dict, document: dict, index: int, read: Source | str) 
                              "sentences": [split(sentence, marks) for sentence, marks in sentences.items()]})
 
     checks = tables["checks"]
+    own_checks = checks[checks["doc_id"] == doc_id].to_dict("records")
     return {
         "index": index, "anchor": f"doc-{index}", "document": document, "matrix": matrix,
         "questions": matrix.questions, "rows": rows, "n_respondents": len(matrix.respondents),
         "unaccounted": [matrix.unaccounted.get(q["question_id"], []) for q in matrix.questions],
         "n_rows": len(all_rows), "text": text_segments, "evidence": evidence, "text_note": note,
-        "checks": checks[checks["doc_id"] == doc_id].to_dict("records"),
+        "checks": own_checks, "contradictions": contradiction_views(tables, doc_id, own_checks),
     }
+
+
+def contradiction_views(tables: dict[str, Any], doc_id: str, checks: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Each contradicts_reply finding with the summary's sentence and the country's whole reply."""
+    responses = tables["responses"]
+    views = []
+    for check in checks:
+        parts = parse_detail(check["detail"]) if check["kind"] == "contradicts_reply" else None
+        if parts is None:
+            continue
+        said = responses[(responses["doc_id"] == doc_id) & (responses["question_id"] == check["question_id"])
+                         & (responses["country"] == parts["country"]) & (responses["stance"] == parts["summary"])]
+        replied = responses[(responses["doc_id"] == parts["compilation"])
+                            & (responses["question_id"] == parts["question"])
+                            & (responses["country"] == parts["country"])]
+        views.append({**parts, "summary_question": check["question_id"],
+                      "summary_text": said["evidence"].iloc[0] if len(said) else "",
+                      "reply_text": replied["evidence"].iloc[0] if len(replied) else check["detail"]})
+    return views
 
 
 def cross_view(views: list[dict]) -> dict:
@@ -218,7 +242,7 @@ def cross_view(views: list[dict]) -> dict:
         cells = []
         for view in views:
             matrix = view["matrix"]
-            row = next((r for r in view["rows"] if r["country"] == country), {"cells": []})
+            row: dict[str, Any] = next((r for r in view["rows"] if r["country"] == country), {"cells": []})
             squares = []
             for cell in row["cells"]:
                 qid = cell["question"]["question_id"]

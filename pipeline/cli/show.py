@@ -121,7 +121,7 @@ def build_matrix(tables: dict, document: dict) -> Matrix:
             known.add(row["question_id"])
             questions.append({"doc_id": doc_id, "question_id": row["question_id"], "question": ""})
     respondents = [code for code in document.get("respondents", "").split(";") if code]
-    others = []
+    others: list[str] = []
     matrix = Matrix(document, questions, respondents, others)
     for row in rows:
         if row["country"] not in respondents and row["country"] not in others:

@@ -11,8 +11,10 @@ set, only when the run has produced something.
 from __future__ import annotations
 
 import glob
+import json
 import os
 import stat
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ from pathlib import Path
 from ..ingest import SUPPORTED_SUFFIXES, IngestError, make_doc, read_source
 from ..limits import Limits
 from ..printable import path_text
+from ..verify import DocumentFacts, finding_rows, pairs_of_a_run
 from .sandbox import Sandbox
 from .tables import DocumentSummary, Extraction
 from .writers import OutputError, TableWriter, encode_rows
@@ -57,6 +60,7 @@ class Outcome:
     summary: DocumentSummary | None = None
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    facts: DocumentFacts | None = None  # for checking a summary against its compilation
 
 
 @dataclass
@@ -64,6 +68,7 @@ class BatchResult:
     outcomes: list[Outcome]
     written: dict[str, Path]
     counts: dict[str, int]
+    contradictions: int = 0  # summaries' answers their compilation's replies contradict
 
     @property
     def failed(self) -> list[Outcome]:
@@ -161,9 +166,9 @@ def process(task: Task) -> Outcome:
         extraction = extract(nlp(make_doc(nlp, source)), task.doc_id)
         warnings = source.warnings + extraction.warnings
         if task.fmt == "parquet":
-            return Outcome(task, extraction, warnings=warnings)
+            return Outcome(task, extraction, warnings=warnings, facts=extraction.facts())
         return Outcome(task, encoded=encode_rows(extraction, task.fmt), summary=extraction.summary(),
-                       warnings=warnings)
+                       warnings=warnings, facts=extraction.facts())
     except IngestError as error:
         return Outcome(task, error=str(error))
     except MemoryError:
@@ -210,6 +215,8 @@ def run_batch(
              for found_input, doc_id in zip(inputs, doc_ids(inputs), strict=True)]
     writer = TableWriter(out, fmt)  # before any work: an --out that cannot be written fails at once
     outcomes: list[Outcome] = []
+    facts = FactStore()
+    found: list[tuple[object, ...]] = []
     _warm()  # before the workers fork, so that none loads the pipeline itself
     try:
         with Sandbox(jobs or os.cpu_count() or 1, limits, warm=_warm) as sandbox:
@@ -221,13 +228,45 @@ def run_batch(
                     writer.write(outcome.extraction)
                     outcome.summary = outcome.extraction.summary()
                     outcome.extraction = None
+                if outcome.facts is not None:
+                    facts.add(outcome.facts)
+                    outcome.facts = None
                 outcomes.append(outcome)
                 if on_outcome is not None:
                     on_outcome(outcome)
+        found = [row for summary, compilation in pairs_of_a_run(facts.matched())
+                 for row in finding_rows(summary, compilation)]
+        if found:
+            writer.write(Extraction("", checks=found))
         written = writer.commit() if any(o.error is None for o in outcomes) else {}
     except OSError as error:
         raise OutputError(f"{path_text(out)}: cannot write the tables: {error.strerror or error} "
                           f"(outputs left unchanged)") from None
     finally:
         writer.abort()  # after a commit there is nothing left to drop
-    return BatchResult(outcomes, written, dict(writer.counts))
+        facts.close()
+    return BatchResult(outcomes, written, dict(writer.counts), len(found))
+
+
+class FactStore:
+    """The facts of each document with a query number, spilled to a temporary file so that
+    memory stays flat; read back at the end for the queries with a summary and a compilation."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self.kinds: dict[str, set[str]] = {}
+
+    def add(self, facts: DocumentFacts) -> None:
+        self.kinds.setdefault(facts.query_id, set()).add(facts.kind)
+        self.file.write(json.dumps(facts.as_dict(), ensure_ascii=False) + "\n")
+
+    def matched(self) -> list[DocumentFacts]:
+        wanted = {query for query, kinds in self.kinds.items() if len(kinds) > 1}
+        if not wanted:
+            return []
+        self.file.seek(0)
+        found = (DocumentFacts.from_dict(json.loads(line)) for line in self.file)
+        return [facts for facts in found if facts.query_id in wanted]
+
+    def close(self) -> None:
+        self.file.close()

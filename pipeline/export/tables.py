@@ -16,6 +16,7 @@ from .._extensions import enclosing_range, group, group_ranges, question_id, spa
 from ..normalize import plain_text
 from ..sections import QUESTIONS, STATEMENTS
 from ..stance import RESPONSES
+from ..verify import DocumentFacts
 
 __all__ = ["DocumentSummary", "Extraction", "extract"]
 
@@ -44,6 +45,16 @@ class Extraction:
     def rows(self, table: str) -> list[tuple]:
         return getattr(self, table)
 
+    def facts(self) -> DocumentFacts | None:
+        """What verification needs of the document, when it has a query number."""
+        (document,) = self.documents
+        if not document[1]:
+            return None
+        return DocumentFacts(self.doc_id, str(document[-1]), str(document[1]),
+                             [(str(q[1]), str(q[2])) for q in self.questions],
+                             [(str(r[2]), str(r[3]), str(r[4]), str(r[5]), str(r[7]), int(r[8]), int(r[9]))
+                              for r in self.responses])
+
     def summary(self) -> DocumentSummary:
         severities = Counter(row[2] for row in self.checks)
         return DocumentSummary(self.doc_id, len(self.responses), len(self.questions),
@@ -64,11 +75,11 @@ def extract(doc: Doc, doc_id: str) -> Extraction:
         doc_id, meta.get("query_id", ""), meta.get("query_date", ""), meta.get("title", ""),
         "" if stated is None else stated, len(respondents), ";".join(respondents), meta.get("kind", "summary"),
     ))
-    for question in group(doc, QUESTIONS):
+    for heading in group(doc, QUESTIONS):
         result.questions.append((
-            doc_id, question.label_,
-            plain_text(doc, question.start_char, question.end_char),
-            question.start_char, question.end_char, _page(page_at, question.start_char),
+            doc_id, heading.label_,
+            plain_text(doc, heading.start_char, heading.end_char),
+            heading.start_char, heading.end_char, _page(page_at, heading.start_char),
         ))
     evidence: dict[tuple[int, int], str] = {}
     stances, items, mention_types = (span_values(doc, name) for name in ("stance", "item", "mention_type"))
