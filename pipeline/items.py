@@ -56,6 +56,8 @@ class Items(RuleComponent):
         self.enumerators = _alternation(words.get("enumerators", []))
         self.weak_enumerators = _alternation(words.get("weak_enumerators", []))
         self.item_openers = {w.lower() for w in words.get("item_openers", [])}
+        self.function_words = self.item_openers | {w.lower() for w in words.get("subject_openers", [])} | {
+            w.lower() for w in words.get("connectors", []) if w.isalpha()}
         self.connector = re.compile(
             r"^\s*(?:(?:" + "|".join(_phrase(w) for w in _longest_first(words.get("connectors", []))) + r")\s*)+",
             re.I,
@@ -106,6 +108,8 @@ class Items(RuleComponent):
             for index, (code_list, (role, label_start, before, previous_end)) in enumerate(
                     zip(inside, classified, strict=True)):
                 label, item_range = "", None
+                if role == ITEM_LIST and self._names_nothing(before[label_start:]):
+                    role = STATEMENT_LIST  # 'while in BE, IE and SE the figures ...': no item
                 if role == ITEM_LIST:
                     item_range = (previous_end + label_start, code_list.start_char)
                 elif index == 0 and statement.label_ == "bullet" and not before.strip(EDGE_PUNCTUATION):
@@ -175,6 +179,11 @@ class Items(RuleComponent):
         if plain and second_role == ITEM_LIST and self.connector.match(second_before) and comma >= 0:
             role, start = _item(before, comma + 1)
         return role, start, before, previous_end
+
+    def _names_nothing(self, label: str) -> bool:
+        """A label of function words alone ('while in', 'and for') names no item."""
+        words = re.findall(r"[\w']+", label.lower())
+        return bool(words) and all(word in self.function_words for word in words)
 
     def _branch(self, before: str, start: int) -> tuple[str, int]:
         """The 'or' branch of 'either ... or ...': a phrase ('or through surveys (DE)') is the

@@ -216,13 +216,21 @@ class Replies(RuleComponent):
                 found.append((covered, _pieces(segments, content, stop)))
         else:
             blocks = BLOCKS if any(BLANK_LINE.search(text, start, end) for start, end in segments) else LINES
-            paragraphs = [(start + m.start(), start + m.end()) for start, end in segments
-                          for m in blocks.finditer(text[start:end]) if m.group().strip()]
-            if len(paragraphs) == len(questions) or len(questions) == 1:
-                grouped = [[p] for p in paragraphs] if len(questions) > 1 else [paragraphs]
+            grouped: list[list[Range]] = []
+            for number, (start, end) in enumerate(segments):
+                for index, m in enumerate(m for m in blocks.finditer(text[start:end]) if m.group().strip()):
+                    piece = (start + m.start(), start + m.end())
+                    last = text[grouped[-1][-1][0]:grouped[-1][-1][1]].rstrip() if grouped else ""
+                    if number and not index and last and last[-1] not in AFTER_SENTENCE:
+                        grouped[-1].append(piece)  # a paragraph a page break split goes on in the next cell
+                    else:
+                        grouped.append([piece])
+            if len(questions) == 1:
+                grouped = [[piece for pieces in grouped for piece in pieces]]
+            if len(grouped) == len(questions):
                 found = [((question,), ranges) for question, ranges in zip(questions, grouped, strict=False)]
-            elif paragraphs:
-                return [], f"{len(paragraphs)} unnumbered paragraphs for {len(questions)} questions"
+            elif grouped:
+                return [], f"{len(grouped)} unnumbered paragraphs for {len(questions)} questions"
         answers = []
         for covered, ranges in found:
             pieces = [(s, e) for s, e in (_trim(text, s, e) for s, e in ranges) if s < e]

@@ -143,6 +143,9 @@ def test_each_rows_offsets_hold_its_country(nlp):
         source = read_source(path)
         for row in extract(nlp(make_doc(nlp, source)), path.name).responses:
             country, start, end = row[3], row[8], row[9]
-            assert country_text(table, source.text[start:end], country), (path.name, row)
+            if row[6] == "reply":  # a reply's row stands on its answer, which is its evidence
+                assert " ".join(source.text[start:end].split()).startswith(row[7][:40]), (path.name, row)
+            else:
+                assert country_text(table, source.text[start:end], country), (path.name, row)
             checked += 1
     assert checked > 6000

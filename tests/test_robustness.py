@@ -81,7 +81,8 @@ def test_parallel_output_equals_serial_output_over_many_windows(tmp_path):
     for jobs in ("1", "2"):
         result = emn("run", *inputs, "--out", str(tmp_path / jobs), "--jobs", jobs)
         assert result.returncode == 0, result.stderr
-        assert len(result.stdout.splitlines()) == count + 1 and f"{count} documents ok, 0 failed" in result.stdout
+        lines = [line for line in result.stdout.splitlines() if "contradict their compilation" not in line]
+        assert len(lines) == count + 1 and f"{count} documents ok, 0 failed" in result.stdout
         assert len((tmp_path / jobs / "documents.csv").read_text(encoding="utf-8").splitlines()) == count + 1
     names = ["documents.csv", "questions.csv", "responses.csv", "checks.csv", "emn-manifest.json"]
     assert filecmp.cmpfiles(tmp_path / "1", tmp_path / "2", names, shallow=False)[0] == names

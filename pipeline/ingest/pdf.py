@@ -69,6 +69,8 @@ CID = re.compile(r"\(cid:\d+\)")
 SYMBOL_FONT = re.compile(r"(?i)dingbat|symbol|wingding|webding")  # fonts whose letters draw bullets
 BULLETS = frozenset("•▪▫●○◦■□►▸▶➢➤✓✔❖★☆♦◆–-*·")
 CELL_BAR = "\u00a6"  # a '|' written inside a cell, so that it cannot split the row
+CELL_PARAGRAPH = "\u2029"  # between a cell's paragraphs, as the Word reader writes it: a space to the stages
+CELL_PARAGRAPH_GAP = 1.35  # font sizes from one line's top to the next in a cell that start a paragraph
 SPACES = frozenset(" \t\n\r\xa0\u2002\u2003\u2009\u200a\u200b\u3000")
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl",
                            "ﬅ": "st", "ﬆ": "st"})
@@ -651,8 +653,11 @@ class TextWriter:
                 self.write("\n")
             self.write("|")
             for cell in row:
-                for word, page in cell:
-                    self.write(" ")
+                previous: Word | None = None
+                for word, page in cell:  # a wider gap between two lines of a cell starts a paragraph
+                    paragraph = previous is not None and word.top - previous.top > CELL_PARAGRAPH_GAP * word.size
+                    self.write(" " + CELL_PARAGRAPH if paragraph else " ")
+                    previous = word
                     self.piece(Piece(word.text.replace("|", CELL_BAR), [(0, len(word.text))] if word.bold else [],
                                      word.x0, word.top, word.x1, word.bottom), page)
                 self.write(" |")
