@@ -67,7 +67,7 @@ class Tables:
 def extract(paths: Iterable[str | Path], jobs: int | None = None, limits: Limits | None = None) -> Tables:
     """Run the pipeline over files, folders or globs, as `emn run` does, for a notebook:
 
-    >>> tables = extract(["samples/emn-ahq-1055-summary.pdf"])  # doctest: +SKIP
+    >>> tables = extract(["reports/summary.pdf"])  # doctest: +SKIP
     >>> tables.responses.groupby("stance").size()  # doctest: +SKIP
     """
     import tempfile

@@ -160,7 +160,7 @@ class Checks(RuleComponent):
         """Countries after the first question that stand in no question's body, heading or
         footnote: a code, or a respondent's name, whose statement the reader could not place."""
         questions = group_ranges(doc, QUESTIONS)[1]
-        if not questions:
+        if not questions or doc._.replies:  # a compilation's countries head their replies
             return
         first = min(start for start, _, _ in questions)
         kept = [group_ranges(doc, name)[1] for name in (QUESTION_BODIES, HEADINGS, FOOTNOTES)]

@@ -5,7 +5,7 @@ import pytest
 from pipeline.checks import CHECKS
 from pipeline.export.tables import extract
 
-from .conftest import DATA, summary
+from .conftest import DATA, ROOT, summary
 
 CODES = ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "EL", "HU", "IE", "IT", "LV",
          "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "UK", "NO", "CH", "IS"]
@@ -118,6 +118,12 @@ def test_a_country_after_the_first_question_outside_any_question_is_unattributed
     text = summary("Yes (AT, BE).", intro=INTRO) + "\n3. CONCLUSIONS\n\nMost States, notably (CZ), agree. Spain too.\n"
     assert findings(process(text), "unattributed_country") == [
         ("unattributed_country", "warning", "CZ stands after the first question but in no question's section")]
+
+
+def test_a_compilations_countries_head_their_replies_and_are_not_unattributed(process):
+    text = (ROOT / "samples" / "emn-ahq-2021-19-compilation.txt").read_text()
+    doc = process(text)
+    assert doc._.replies and findings(doc, "unattributed_country") == []
 
 
 def test_an_unread_table_is_reported(process):
