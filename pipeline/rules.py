@@ -269,7 +269,7 @@ class RuleMatcher:
         self.rules = rules
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.anchors = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.groups: list[tuple[Matcher, int, re.Pattern[str]]] = []  # (matcher, window, filter) per anchor set
+        self.groups: list[tuple[Matcher, int, list[list[re.Pattern[str]]]]] = []  # (matcher, window, filter) per anchor set
         self.regexes: list[tuple[int, re.Pattern[str]]] = []
         grouped: dict[frozenset[str], list[tuple[str, list[dict]]]] = {}
         for index, rule in enumerate(rules):
@@ -292,7 +292,7 @@ class RuleMatcher:
             for key, pattern in patterns:
                 matcher.add(key, [across_lines(pattern)])
             window = max(_longest(pattern) for _, pattern in patterns)
-            prefilter = re.compile("|".join(_required_words(pattern) for _, pattern in patterns), re.S)
+            prefilter = [_required_words(pattern) for _, pattern in patterns]
             self.groups.append((matcher, window, prefilter))
             self.anchors.add(str(group), [nlp.make_doc(word) for word in sorted(anchor_words)])
 
@@ -317,7 +317,8 @@ class RuleMatcher:
             matcher, window, prefilter = self.groups[group]
             for low, high in _windows(sorted(starts), window, len(doc), within):
                 last = doc[high - 1]
-                if lowered is not None and not prefilter.search(lowered, doc[low].idx, last.idx + len(last)):
+                if lowered is not None and not any(_in_order(lowered, doc[low].idx, last.idx + len(last), words)
+                                                   for words in prefilter):
                     continue
                 for match_id, start, end in matcher(doc[low:high]):
                     found.append((int(strings[match_id]), doc[low + start:low + end]))
@@ -376,17 +377,30 @@ def _longest(pattern: list[dict]) -> int:
     return len(pattern) + repeats + LINE_BREAK_ALLOWANCE
 
 
-def _required_words(pattern: list[dict]) -> str:
-    """A regex that finds, in lower-cased text, the words every match of the pattern holds, in
-    order with anything between: a window it does not find cannot hold a match."""
+def _required_words(pattern: list[dict]) -> list[re.Pattern[str]]:
+    """Regexes for the words every match of the pattern holds, in order, in lower-cased text:
+    a window where they do not stand in that order cannot hold a match."""
     parts = []
     for token in pattern:
         if token.get("OP") in ("?", "*"):
             continue
         words = _fixed_words(token)
         if words:
-            parts.append("(?:" + "|".join(re.escape(w) for w in sorted(words)) + ")")
-    return ".*?".join(parts) or ""
+            parts.append(re.compile("|".join(re.escape(w) for w in sorted(words))))
+    return parts
+
+
+def _in_order(text: str, start: int, end: int, parts: list[re.Pattern[str]]) -> bool:
+    """Whether the parts occur in order within text[start:end]. One forward scan, so linear
+    in the window (a single 'a.*?b' regex is quadratic where 'a' is frequent and 'b' absent);
+    each part is sought from just after the last one's start, which never misses an order
+    that exists."""
+    for part in parts:
+        match = part.search(text, start, end)
+        if match is None:
+            return False
+        start = match.start() + 1
+    return True
 
 
 def _fixed_words(token: dict) -> set[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import defaultdict
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -184,23 +185,31 @@ class Stance(RuleComponent):
         found = [(self.cue_rules[index], span) for index, span in self.matcher(doc, within=within)
                  if not in_lists.intersection(range(span.start, span.end))
                  and not body[span.start_char:span.end_char].isspace()]
-        pseudo = [(rule, span) for rule, span in found if rule.category == PSEUDO]
+        pseudo: defaultdict[int, list[str]] = defaultdict(list)  # token -> scopes of the PSEUDO cues over it
+        for rule, span in found:
+            if rule.category == PSEUDO:
+                for token in range(span.start, span.end):
+                    pseudo[token].append(rule.applies_to)
         kept: list[Cue] = []
         for rule, span in found:
             if rule.category == PSEUDO:
                 continue
-            if any(p.start < span.end and span.start < p.end and _blocks(p_rule.applies_to, rule)
-                   for p_rule, p in pseudo):
+            if any(_blocks(scope, rule) for token in range(span.start, span.end) for scope in pseudo.get(token, ())):
                 continue
             kept.append(Cue(rule, span.start_char, span.end_char, span.start, span.end,
                             raw[span.start_char:span.end_char]))
         # A longer cue hides a cue of a category it outranks inside it, where it applies to the
         # same targets: 'either because' (TERMINATE) hides 'either', 'no data are collected'
         # (NEGATED) hides 'no data'.
+        covering: defaultdict[int, list[Cue]] = defaultdict(list)  # cues are a few tokens long: linear
+        for other in kept:
+            if other.category in OUTRANKS:
+                for token in range(other.token_start, other.token_end):
+                    covering[token].append(other)
         kept = [cue for cue in kept if not any(
-            cue.category in OUTRANKS.get(other.category, ()) and other.token_start <= cue.token_start
+            cue.category in OUTRANKS[other.category] and other.token_start <= cue.token_start
             and cue.token_end <= other.token_end and other.rule.applies_to in (ALL, cue.rule.applies_to)
-            for other in kept)]
+            for other in covering.get(cue.token_start, ()))]
         return sorted(kept, key=lambda cue: cue.start)
 
     # -- decisions ------------------------------------------------------------------------
