@@ -34,7 +34,7 @@ from .rules import PatternRule, RuleComponent, number_pattern, shared_config
 from .sections import HEADINGS, QUESTION_BODIES, QUESTIONS, STATEMENTS
 from .stance import RESPONSES
 
-__all__ = ["CHECKS", "SEVERITY", "Finding", "CheckRule", "Checks", "check_rows"]
+__all__ = ["CHECKS", "SEVERITY", "Finding", "CheckRule", "Checks", "check_rows", "unread_row"]
 
 CHECKS = "emn_checks"
 SEVERITY = {
@@ -48,6 +48,8 @@ SEVERITY = {
     "unattributed_country": "warning",
     "table_unread": "warning",
     "reply_unread": "warning",
+    "reader_warning": "warning",  # what a reader could not read or had to guess: a page without text, an encoding
+    "document_unread": "error",  # the file could not be read at all: the reason
 }
 QUESTION_NUMBER = re.compile(r"^(?P<parts>\d{1,2}(?:\.\d{1,2})*)(?P<letter>[a-h]?)(?:-(?P<last>\d{1,2}))?$")
 LOOKBACK = 120  # characters before a list searched for its stated number
@@ -273,6 +275,11 @@ def check_rows(doc: Doc, doc_id: str) -> list[tuple]:
     """The rows of the checks table for a processed Doc."""
     return [(doc_id, f.question_id, f.severity, f.kind, f.detail, f.start_char, f.end_char)
             for f in doc._.findings or []]
+
+
+def unread_row(doc_id: str, kind: str, detail: str) -> tuple:
+    """A checks row for what could not be read, so that it is reported, never dropped in silence."""
+    return (doc_id, "", SEVERITY[kind], kind, detail, "", "")
 
 
 @Language.factory("emn_checks", assigns=["doc._.findings", "doc.spans"], requires=["doc._.metadata", "doc.spans"],

@@ -269,7 +269,8 @@ class RuleMatcher:
         self.rules = rules
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.anchors = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.groups: list[tuple[Matcher, int, list[list[re.Pattern[str]]]]] = []  # (matcher, window, filter) per anchor set
+        # (matcher, window, required words of each pattern) per anchor set
+        self.groups: list[tuple[Matcher, int, list[list[re.Pattern[str]]]]] = []
         self.regexes: list[tuple[int, re.Pattern[str]]] = []
         grouped: dict[frozenset[str], list[tuple[str, list[dict]]]] = {}
         for index, rule in enumerate(rules):

@@ -46,6 +46,11 @@ def test_bad_inputs_are_reported_one_line_each_and_the_batch_goes_on(bad_inputs,
     documents = [row["doc_id"] for row in rows(out / "documents.csv")]
     assert documents == ["latin.txt", "notes.md", "emn-ahq-1055-summary.txt"]
     assert {row["doc_id"] for row in rows(out / "responses.csv")} == {"emn-ahq-1055-summary.txt"}
+    unread = {(row["doc_id"], row["kind"], row["severity"]) for row in rows(out / "checks.csv")
+              if row["kind"] in ("document_unread", "reader_warning")}
+    assert unread == {("empty.txt", "document_unread", "error"), ("binary.txt", "document_unread", "error"),
+                      ("lies.pdf", "document_unread", "error"), ("missing.txt", "document_unread", "error"),
+                      ("latin.txt", "reader_warning", "warning"), ("notes.md", "reader_warning", "warning")}
 
 
 def test_nothing_processed_leaves_previous_outputs_intact(bad_inputs, tmp_path):

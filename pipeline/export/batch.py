@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..checks import unread_row
 from ..ingest import SUPPORTED_SUFFIXES, IngestError, make_doc, read_source
 from ..limits import Limits
 from ..printable import path_text
@@ -228,6 +229,9 @@ def run_batch(
                     writer.write(outcome.extraction)
                     outcome.summary = outcome.extraction.summary()
                     outcome.extraction = None
+                elif outcome.error is not None:
+                    writer.write(Extraction(outcome.task.doc_id,
+                                            checks=[unread_row(outcome.task.doc_id, "document_unread", outcome.error)]))
                 if outcome.facts is not None:
                     facts.add(outcome.facts)
                     outcome.facts = None

@@ -63,7 +63,7 @@ class Extraction:
 
 def extract(doc: Doc, doc_id: str) -> Extraction:
     """The document, question and response rows of a processed Doc."""
-    from ..checks import check_rows
+    from ..checks import check_rows, unread_row
 
     meta = doc._.metadata or {}
     source = doc._.source
@@ -106,6 +106,8 @@ def extract(doc: Doc, doc_id: str) -> Extraction:
     result.checks.extend(check_rows(doc, doc_id))
     if not result.questions:
         result.warnings.append("no question headings found (is this an EMN Ad-Hoc Query summary?)")
+    unread = (source.warnings if source is not None else []) + result.warnings
+    result.checks.extend(unread_row(doc_id, "reader_warning", warning) for warning in unread)
     return result
 
 
