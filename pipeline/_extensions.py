@@ -259,6 +259,7 @@ def install_extensions() -> None:
         "code_list_range": None,  # for a code in a list: (start, end) of the list
         "cue": None,  # text of the cue that decided the stance
         "lead_in_range": None,  # for a bullet statement: (start, end) of the sentence introducing it
+        "table_columns": None,  # for a table aligned with spaces: where each column starts, in characters
     }
     for name, default in span_attrs.items():
         if not Span.has_extension(name):

@@ -18,7 +18,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ._extensions import install_extensions, set_group, span_values
+from ._extensions import enclosing_range, install_extensions, set_group, span_values
 from .rules import (
     LexiconRule,
     PatternRule,
@@ -29,6 +29,7 @@ from .rules import (
     read_rules,
     shared_config,
 )
+from .sections import TABLE_BLOCKS
 
 __all__ = [
     "COUNTRIES",
@@ -47,8 +48,9 @@ CODE_LISTS = "emn_code_lists"
 UNKNOWN_CODES = "emn_unknown_codes"
 NAME_LIST = "NAME_LIST"  # label of a list of country names in parentheses
 TABLE_CELL = "TABLE_CELL"  # label of a table cell holding only codes ('| AT |')
+ALIGNED_CELL = "ALIGNED_CELL"  # the same in a table aligned with spaces: found only inside a table block
 BARE = ("BARE_CODE_LIST", "BARE_CODE")  # codes in prose without parentheses: the list is the codes alone
-LIST_CATEGORIES = ("CODE_LIST", *BARE, TABLE_CELL)
+LIST_CATEGORIES = ("CODE_LIST", *BARE, TABLE_CELL, ALIGNED_CELL)
 CAPITALS = re.compile(r"[A-Z]{3,}")
 COUNTRIES_FILE = "countries.json"
 
@@ -76,7 +78,7 @@ class CountryPatternRule(PatternRule):
     """
 
     CATEGORIES: ClassVar[frozenset[str]] = frozenset(
-        {"CODE_LIST", *BARE, "TABLE_CELL", "CODE", "ARTICLE_CODE", "NOT_A_COUNTRY", "NAME_LIST",
+        {"CODE_LIST", *BARE, "TABLE_CELL", "ALIGNED_CELL", "CODE", "ARTICLE_CODE", "NOT_A_COUNTRY", "NAME_LIST",
          "NAME_LIST_GLUE"})
 
 
@@ -197,6 +199,8 @@ class Countries(RuleComponent):
                 span_of_list = match.span("codes") if category in BARE else match.span()
                 if taken.find(1, *span_of_list) != -1:
                     continue
+                if category == ALIGNED_CELL and enclosing_range(doc, TABLE_BLOCKS, *span_of_list) is None:
+                    continue
                 if category in BARE and _between_capitals(text, *span_of_list):
                     continue
                 codes_start = match.start("codes")
@@ -225,7 +229,8 @@ class Countries(RuleComponent):
                     if code is None:
                         unknown.append(span)
                         continue
-                    mention_types[span.start_char, span.end_char] = "table" if category == TABLE_CELL else "code_list"
+                    mention_types[span.start_char, span.end_char] = "table" if category in (TABLE_CELL, ALIGNED_CELL) \
+                        else "code_list"
                     list_ranges[span.start_char, span.end_char] = (list_span.start_char, list_span.end_char)
                     members.append(span)
         lists.sort(key=lambda span: span.start_char)

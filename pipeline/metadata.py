@@ -34,6 +34,7 @@ NUMBERED_LINE = re.compile(r"\s*(?:\d{1,2}|[IVX]{1,4})\b")
 PARAGRAPH_END = re.compile(r"\n[ \t]*\n|$")
 SENTENCE_OR_PARAGRAPH_END = re.compile(r"[.!?](?=\s)|\n[ \t]*\n")
 MIN_LISTED_RESPONDENTS = 3  # a footnote or sentence naming fewer States is no respondents list
+ADDED_LIST = re.compile(r"[ \t]*\([^()\n]{0,200}\)")  # the codes of respondents added after a count: "(GE, MD)"
 DATE_WRAP = 30  # characters after the query line searched for the rest of a wrapped date
 
 
@@ -225,23 +226,28 @@ class Metadata(RuleComponent):
                 break
         value = parse_number(number.group("number"), self.number_words)
         _add(doc, spans, number.span("number"), "N_STATED")
+        stop = max(match.end(), number.end())
         if number is match and value is not None:
-            value += self._addition(doc, text, match.end(), end)
-        return value, (match.start(), max(match.end(), number.end()))
+            added, stop = self._addition(doc, text, match.end(), end)
+            value += added
+        return value, (match.start(), stop)
 
-    def _addition(self, doc: Doc, text: str, position: int, end: int) -> int:
-        """Respondents added right after the count: '23 Member States and Norway' (a name
-        counts when the countries stage found a country there)."""
+    def _addition(self, doc: Doc, text: str, position: int, end: int) -> tuple[int, int]:
+        """Respondents added right after the count, and where their mention ends (with the
+        list of their codes): '23 Member States and Norway' (a name counts when the
+        countries stage found a country there), '... and two EMN observer countries (GE, MD)'."""
         for pattern in self.patterns.get("STATED_ADDITION", []):
             added = pattern.match(text, position, end)
             if added is None:
                 continue
+            listed = ADDED_LIST.match(text, added.end(), end)
+            stop = listed.end() if listed else added.end()
             if added.group("number"):
-                return parse_number(added.group("number"), self.number_words) or 0
-            start, stop = added.span("name")
+                return parse_number(added.group("number"), self.number_words) or 0, stop
+            start, name_end = added.span("name")
             countries = group_ranges(doc, COUNTRIES)[1]
-            return 1 if any(s < stop and start < e for s, e, _ in countries) else 0
-        return 0
+            return (1 if any(s < name_end and start < e for s, e, _ in countries) else 0), stop
+        return 0, position
 
     def respondents(self, doc: Doc, intro_end: int, stated_span: tuple[int, int] | None) -> list[Span]:
         """Countries of the footnote the stated number points to, or of its sentence; never
@@ -261,8 +267,8 @@ class Metadata(RuleComponent):
                     number = footnote_number(marker.group("number") or marker.group("plain"))
                     footnote = footnotes.get(number) if number is not None else None
                     listed = _within(mentions, footnote) if footnote is not None else []
-                    if len(listed) >= MIN_LISTED_RESPONDENTS:
-                        return listed
+                    if len(listed) >= MIN_LISTED_RESPONDENTS:  # with those added after the count
+                        return listed + [s for s in mentions if marker.end() <= s.start_char < stated_span[1]]
             listed = [s for s in mentions if stated_span[0] <= s.start_char < sentence_end]
             if len(listed) >= MIN_LISTED_RESPONDENTS:
                 return listed

@@ -26,11 +26,12 @@ from ._extensions import (
     msgpack_codec,
     question_id,
     set_group,
+    span_values,
 )
 from .countries import COUNTRIES
 from .normalize import plain_text
 from .rules import PatternRule, RuleComponent
-from .sections import QUESTIONS, TABLE_BLOCKS, collapse, question_number
+from .sections import QUESTIONS, TABLE_BLOCKS, aligned_cells, collapse, question_number
 
 __all__ = ["TABLE_COUNTRIES", "TableRule", "UnreadTable", "OverviewTables", "Cell", "table_rows", "joined_rows"]
 
@@ -96,8 +97,10 @@ class OverviewTables(RuleComponent):
         unread: list[UnreadTable] = []
         spans: list[Span] = []
         questions = {collapse(doc._.clean_text[s:e]).lower(): label for s, e, label in group_ranges(doc, QUESTIONS)[1]}
+        table_columns = span_values(doc, "table_columns")
         for block in group(doc, TABLE_BLOCKS):
-            rows = table_rows(doc, block.start_char, block.end_char)
+            columns = table_columns.get((block.start_char, block.end_char))
+            rows = table_rows(doc, block.start_char, block.end_char, columns)
             if not rows or any(self._says("REPLY_TABLE_HEADER", cell.text) for cell in rows[0]):
                 continue  # a compilation's table of replies is read by the replies stage
             found, problems = self.read_table(doc, rows, questions, question_id(doc, block.start_char))
@@ -176,8 +179,9 @@ class OverviewTables(RuleComponent):
         return "yes"  # a mark or a description: the practice exists
 
 
-def table_rows(doc: Doc, start: int, end: int) -> list[list[Cell]]:
-    """The rows of a table block as cells with their offsets and plain text."""
+def table_rows(doc: Doc, start: int, end: int, columns: tuple[int, ...] | None = None) -> list[list[Cell]]:
+    """The rows of a table block as cells with their offsets and plain text: cells between
+    '|', or, in a table aligned with spaces, under its columns."""
     text = doc._.clean_text
     rows = []
     position = start
@@ -186,7 +190,10 @@ def table_rows(doc: Doc, start: int, end: int) -> list[list[Cell]]:
         line_end = end if line_end < 0 else line_end
         line = text[position:line_end]
         first, last = line.find("|"), line.rfind("|")
-        if 0 <= first < last:
+        if columns is not None and line.strip():
+            cells_of_line = aligned_cells(text, position, line_end, columns)
+            rows.append([Cell(s, e, plain_text(doc, s, e)) for s, e in cells_of_line])
+        elif 0 <= first < last:
             cells = []
             cell_start = position + first + 1
             for piece in line[first + 1:last].split("|"):

@@ -32,7 +32,8 @@ ANSWERS = "emn_answers"  # one span per answer, labelled with its country's code
 LINES = re.compile(r"[^\n\u2029]+")  # paragraphs one per line, or the paragraphs of a Word table's cell
 BLOCKS = re.compile(r"(?:[^\n\u2029]|\n(?![ \t]*\n))+")  # paragraphs apart by blank lines, their lines wrapped
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
-AFTER_SENTENCE = ".!?:;"  # an answer's number within a line follows the end of the answer before it
+AFTER_SENTENCE = ".!?:;"  # an answer's number within a line follows the end of the answer before it...
+NUMBER_MARKS = (".", ":", ")", "\u2013", "\u2014", "-")  # ...and is marked: 'Q2', or a stop after it ('2.')
 Range = tuple[int, int]
 
 
@@ -251,7 +252,8 @@ class Replies(RuleComponent):
             for pattern in self.patterns["ANSWER_NUMBER"]:
                 for match in pattern.finditer(text, start, end):
                     before = text[start:match.start()].rstrip(" \t")
-                    if not before.strip() or before[-1] in "\n\u2029" or before[-1] in AFTER_SENTENCE:
+                    if not before.strip() or before[-1] in "\n\u2029" or (
+                            before[-1] in AFTER_SENTENCE and _marked(match.group().strip())):
                         candidates.append(match)
         candidates.sort(key=lambda m: m.start())
         kept: list[tuple[tuple[str, ...], int, int]] = []
@@ -263,6 +265,12 @@ class Replies(RuleComponent):
                 kept.append((tuple(questions[first:final + 1]), match.start(), match.end()))
                 last = final
         return kept
+
+
+def _marked(number: str) -> bool:
+    """Whether an answer number within a line is marked as one ('Q2', 'Question 2', '2.', '2:'),
+    not a bare number that follows a full stop ('... Act, nos. 3 and 4')."""
+    return number[:1].isalpha() or number.endswith(NUMBER_MARKS)
 
 
 def _pieces(segments: list[Range], start: int, stop: int) -> list[Range]:

@@ -20,7 +20,7 @@ from ._extensions import group, install_extensions, set_group, span_values
 from .normalize import LAYOUT_HEADINGS
 from .rules import LexiconRule, PatternRule, RuleComponent
 
-__all__ = ["HEADINGS", "TABLE_BLOCKS", "REPLY_MARKERS", "QUESTIONS", "QUESTION_BODIES", "STATEMENTS",
+__all__ = ["aligned_cells", "HEADINGS", "TABLE_BLOCKS", "REPLY_MARKERS", "QUESTIONS", "QUESTION_BODIES", "STATEMENTS",
            "SectionRule", "SectionLexicon", "Heading", "Sections", "collapse", "question_number"]
 
 HEADINGS = "emn_headings"
@@ -31,6 +31,9 @@ QUESTION_BODIES = "emn_question_bodies"
 STATEMENTS = "emn_statements"
 
 MAX_HEADING_LINES = 4  # a heading wraps over at most this many lines
+MIN_ALIGNED_ROWS = 3  # rows under its header that make lines aligned on columns a table
+MAX_HEADER_CELL = 40  # characters: a column header is a label, not a sentence
+COLUMN_SLACK = 2  # characters a cell may start before its column (a mark centred under its header)
 MAX_STATEMENT = 1500  # characters: the longest sentence of the test summaries has 870
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
 LAST_WORD = re.compile(r"([\w.]+)\.?$")  # the word a full stop ends, to test for abbreviations
@@ -54,7 +57,8 @@ class SectionRule(PatternRule):
 
     CATEGORIES: ClassVar[frozenset[str]] = frozenset({
         "NUMBERED_HEADING", "TOP_HEADING", "QUESTION_HEADING", "ANSWER_HEADING", "SUB_HEADING", "PLAIN_HEADING",
-        "SECTION_HEADING", "BULLET", "SENTENCE_END", "TABLE_ROW", "TABLE_CAPTION", "TABLE_NOTE", "REPLY_MARKER"})
+        "SECTION_HEADING", "BULLET", "SENTENCE_END", "TABLE_ROW", "COLUMN_GAP", "TABLE_CAPTION", "TABLE_NOTE",
+        "REPLY_MARKER"})
     PATTERN_KINDS: ClassVar[frozenset[str]] = frozenset({"regex"})
 
 
@@ -83,6 +87,31 @@ Body = tuple[str, tuple[int, int]]  # a question's id and the range of its body
 NUMBERED = ("NUMBERED_HEADING", "TOP_HEADING", "QUESTION_HEADING")
 
 
+def column_of(position: int, columns: tuple[int, ...]) -> int:
+    """The column a cell starting at this position stands in: the last that starts before it
+    (or a little after it: a mark centred under its header)."""
+    return max(index for index, start in enumerate((0, *columns[1:])) if start <= position + COLUMN_SLACK)
+
+
+def aligned_cells(text: str, start: int, end: int, columns: tuple[int, ...]) -> list[tuple[int, int]]:
+    """The (start, end) of each column's cell in the line text[start:end] of a table aligned
+    with spaces; an empty cell is empty. A column's border moves right out of a word that
+    runs over it."""
+    borders = [start] + [start + max(0, column - COLUMN_SLACK) for column in columns[1:]] + [end]
+    for index in range(1, len(borders) - 1):
+        border = min(max(borders[index], borders[index - 1]), end)
+        while start < border < end and not text[border - 1].isspace() and not text[border].isspace():
+            border += 1
+        borders[index] = border
+    cells = []
+    for left, right in zip(borders, borders[1:], strict=False):
+        piece = text[left:right]
+        stripped = piece.strip()
+        offset = left + (piece.find(stripped) if stripped else 0)
+        cells.append((offset, offset + len(stripped)))
+    return cells
+
+
 def question_number(written: str) -> str:
     """A question id as the contract writes it: '3.2.b.' -> '3.2b', '2 a)' -> '2a', 'Q4-5' -> '4-5'."""
     number = re.sub(r"\s+", "", written).rstrip(".)")
@@ -108,6 +137,7 @@ class Sections(RuleComponent):
         ends = self.rules_of("SENTENCE_END")
         self.sentence_end = ends[0].compiled() if ends else re.compile(r"[.!?](?=\s)")
         self.table_row = [rule.compiled() for rule in self.rules_of("TABLE_ROW")]
+        self.column_gap = [rule.compiled() for rule in self.rules_of("COLUMN_GAP")]
         self.table_caption = [rule.compiled() for rule in self.rules_of("TABLE_CAPTION")]
         self.table_note = [rule.compiled() for rule in self.rules_of("TABLE_NOTE")]
         self.reply_markers = [rule.compiled() for rule in self.rules_of("REPLY_MARKER")]
@@ -117,7 +147,7 @@ class Sections(RuleComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc._.body_text
-        tables, outside = self.find_tables(text)
+        tables, outside, aligned = self.find_tables(text)
         layout = [(s.start_char, s.end_char) for s in group(doc, LAYOUT_HEADINGS) if s.label_ != "0"]  # not the title
         markers = sorted({m.span() for p in self.reply_markers for m in p.finditer(text)})
         headings = self.find_headings(text, layout, tables)
@@ -146,6 +176,11 @@ class Sections(RuleComponent):
         set_group(doc, TABLE_BLOCKS, [span for start, end in tables
                                       if (span := doc.char_span(start, end, label="table",
                                                                 alignment_mode="expand")) is not None])
+        table_columns = span_values(doc, "table_columns")
+        for span in group(doc, TABLE_BLOCKS):
+            columns = next((c for (s, e), c in aligned.items() if span.start_char <= s < span.end_char), None)
+            if columns is not None:
+                table_columns[span.start_char, span.end_char] = columns
         set_group(doc, REPLY_MARKERS, [span for start, end in markers
                                        if (span := doc.char_span(start, end, alignment_mode="expand")) is not None])
         return doc
@@ -249,8 +284,8 @@ class Sections(RuleComponent):
             if current.endswith("?"):
                 if not (line.endswith("?") and line[:1].isupper()):
                     break  # the body starts; only a second question continues the heading
-            elif current.endswith((".", ":", ";")) and not line.endswith("?"):
-                break
+            elif current.endswith((".", ":", ";")) and not line.endswith("?") and not line[:1].islower():
+                break  # a line that goes on in lower case continues the heading ('..., i.e.' / 'before ...')
             end = next_end
             if not current.endswith("?") and not line.endswith("?") and line.endswith("."):
                 break
@@ -275,9 +310,11 @@ class Sections(RuleComponent):
 
     # -- tables -----------------------------------------------------------------------------
 
-    def find_tables(self, text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-        """The table blocks (runs of table rows), and the ranges that are no statements: the
-        tables with their caption above and their notes below."""
+    def find_tables(self, text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]],
+                                              dict[tuple[int, int], tuple[int, ...]]]:
+        """The table blocks (runs of table rows, or lines aligned on columns), the ranges that
+        are no statements (the tables with their caption above and their notes below), and the
+        columns of each table aligned with spaces."""
         rows = sorted({m.span() for p in self.table_row for m in p.finditer(text)})
         tables: list[list[int]] = []
         for start, end in rows:
@@ -285,6 +322,8 @@ class Sections(RuleComponent):
                 tables[-1][1] = end
             else:
                 tables.append([start, end])
+        aligned = self.aligned_tables(text) if self.column_gap else {}
+        tables = sorted(tables + [[start, end] for start, end in aligned])
         outside = []
         for start, end in tables:
             outside.append((start, end))
@@ -296,7 +335,60 @@ class Sections(RuleComponent):
                     and any(p.match(text, note[0]) for p in self.table_note):
                 outside.append(note)
                 cursor = note[1]
-        return [(start, end) for start, end in tables], sorted(outside)
+        return [(start, end) for start, end in tables], sorted(outside), aligned
+
+    def aligned_tables(self, text: str) -> dict[tuple[int, int], tuple[int, ...]]:
+        """Plain-text tables aligned with spaces, and where each one's columns start: a header
+        line of short labels apart by column gaps, then at least a few lines whose cells each
+        start under one of its labels ('State    Yes    No' over 'AT       X')."""
+        lines, position = [], 0
+        for line in text.split("\n"):
+            lines.append((position, position + len(line)))
+            position += len(line) + 1
+        found: dict[tuple[int, int], tuple[int, ...]] = {}
+        index = 0
+        while index < len(lines):
+            start, end = lines[index]
+            header = self._cells(text, start, end)
+            columns = tuple(s - start for s, _ in header)
+            if len(header) < 2 or any(e - s > MAX_HEADER_CELL for s, e in header):
+                index += 1
+                continue
+            last, filled = index, 0
+            while last + 1 < len(lines) and (cells := self._under(text, *lines[last + 1], columns)):
+                last += 1
+                filled += cells > 1
+            if last - index >= MIN_ALIGNED_ROWS and 2 * filled >= last - index:
+                found[start, lines[last][1]] = columns
+                index = last + 1
+            else:
+                index += 1
+        return found
+
+    def _cells(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """The (start, end) of each cell of a line, cells apart by a column gap."""
+        line = text[start:end]
+        if not line.strip() or "|" in line:
+            return []
+        cells, cursor = [], len(line) - len(line.lstrip())
+        for gap in self.column_gap[0].finditer(line, cursor):
+            if gap.start() > cursor:
+                cells.append((start + cursor, start + gap.start()))
+            cursor = gap.end()
+        if cursor < len(line.rstrip()):
+            cells.append((start + cursor, start + len(line.rstrip())))
+        return cells
+
+    def _under(self, text: str, start: int, end: int, columns: tuple[int, ...]) -> int:
+        """How many cells a line has if they start under the columns (the first in the first,
+        one per column, a lone cell short as a label); else 0."""
+        cells = self._cells(text, start, end)
+        if not cells or cells[0][0] - start > columns[0] + COLUMN_SLACK or len(cells) > len(columns):
+            return 0
+        if len(cells) == 1 and cells[0][1] - cells[0][0] > MAX_HEADER_CELL:
+            return 0  # a line of prose
+        taken = [column_of(s - start, columns) for s, _ in cells]
+        return len(cells) if taken[0] == 0 and len(set(taken)) == len(taken) else 0
 
     @staticmethod
     def _paragraph_before(text: str, position: int) -> tuple[int, int] | None:

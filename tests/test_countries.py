@@ -85,6 +85,9 @@ def test_parentheses_holding_only_names_are_a_list(process):
         ("It is laid down in law in all these States except LV, where a regulation applies.", ["LV"]),
         ("Legal aid is not provided in SI.", ["SI"]),
         ("AT or CZ may apply it.", ["AT", "CZ"]),
+        ("The question was not applicable to IE, which has not opted in.", ["IE"]),
+        ("Most apply it, while SK had no information.", ["SK"]),
+        ("It applies in AT, NO and the observer country MD.", ["AT", "NO", "MD"]),
     ],
 )
 def test_bare_codes_in_prose_are_code_lists(process, text, codes):

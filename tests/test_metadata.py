@@ -54,6 +54,11 @@ def test_query_number_and_date(process, first_line, query_id, query_date):
          ["AT", "BE", "CZ", "GE"]),
         ("It is based on contributions from 3 Member States and Eurostat data.\u00b9", "\u00b9 AT, BE, CZ.", 3,
          ["AT", "BE", "CZ"]),
+        ("It is based on responses from 3 EMN NCPs\u00b9 and two EMN observer countries (GE, MD).",
+         "\u00b9 AT, BE, CZ.", 5, ["AT", "BE", "CZ", "GE", "MD"]),
+        ("| Requested by | the AT EMN NCP |\n"
+         "| Responses | 3 EMN NCPs (AT, BE, NO) and one EMN observer country, Georgia (GE) |",
+         "", 4, ["AT", "BE", "NO", "GE"]),
     ],
 )
 def test_stated_count_and_respondents(process, intro, footnote, stated, respondents):

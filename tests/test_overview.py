@@ -19,6 +19,21 @@ def test_answer_columns_give_the_answer_their_mark_stands_in(process):
     assert rows(doc) == [("1.1", "AT", "yes", ""), ("1.1", "BE", "no", ""), ("1.1", "CZ", "no_information", "")]
 
 
+def test_a_plain_text_table_aligned_with_spaces_is_read_by_its_columns(process):
+    doc = process(summary_with("Table 1: Replies\n\nState       Yes    No\nAT           X\nBE                  X\n"
+                               "Czechia      X\nLU\nNL           X"))
+    assert rows(doc) == [("1.1", "AT", "yes", ""), ("1.1", "BE", "no", ""), ("1.1", "CZ", "yes", ""),
+                         ("1.1", "NL", "yes", "")]
+    assert [(r.country, r.evidence, r.mention_type) for r in doc._.table_responses][0] == ("AT", "AT | X | ", "table")
+
+
+def test_prose_with_double_spaces_is_no_table(process):
+    doc = process(summary_with("Austria applies it.  Belgium does not (BE).\nThe rule is old and it is applied\n"
+                               "whenever a question of principle arises in the procedure of the courts.\n"
+                               "It is, in all respects, what Member States call a rule of the procedure."))
+    assert rows(doc) == [] and not doc.spans["emn_table_blocks"]
+
+
 def test_practice_columns_give_their_header_as_the_item(process):
     doc = process(summary_with("| Country | Reporting | Bail |\n|---|---|---|\n| Austria | \u2713 | \u2717 |\n"
                                "| Belgium | n/a |  |\n| Republic of Moldova | Yes, for minors | \u2013 |"))

@@ -45,6 +45,18 @@ def test_a_table_of_replies_split_over_two_rows_is_one_reply(process):
     assert rows(doc) == [("1", "AT", "yes"), ("2", "AT", "no"), ("3", "AT", "yes")]
 
 
+def test_answers_apart_by_html_line_breaks_in_a_markdown_cell(process):
+    doc = process(FRONT + "| Country | Wider Dissemination | Response |\n|---|---|---|\n"
+                  "| Austria | Yes | Q1. Yes. Reporting applies (Section 7).<br>Q2. No.<br/>Q3. Not available. |\n")
+    assert rows(doc) == [("1", "AT", "yes"), ("2", "AT", "no"), ("3", "AT", "no_information")]
+
+
+def test_no_opening_a_phrase_is_no_answer_and_a_bare_number_after_a_stop_is_no_answer_number(process):
+    doc = process(FRONT + "Austria\nWider Dissemination: Yes\nQ1. Yes. It is required (Section 9a(2) nos. 3 and 4 "
+                  "Residence Act). Q2. No. Q3. No nationwide statistics are available.\n")
+    assert rows(doc) == [("1", "AT", "yes"), ("2", "AT", "no"), ("3", "AT", "no_information")]
+
+
 def test_unnumbered_paragraphs_answer_in_order_when_their_count_matches(process):
     doc = process(FRONT + "Austria\nWider Dissemination: Yes\nReporting duties apply.\nTags are not used.\n"
                   "No data are collected.\n\nBelgium\nWider Dissemination: Yes\nReporting applies.\nSee the law.\n")

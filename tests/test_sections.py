@@ -43,6 +43,13 @@ def test_heading_wrapped_over_lines_ends_at_its_question_mark(process):
     assert [s.text for s in doc.spans[STATEMENTS]] == ["Austria reported a rule."]
 
 
+def test_heading_wrapped_after_an_abbreviation_goes_on_in_lower_case(process):
+    doc = process("4. Can the outcome be challenged separately, i.e.\nbefore the decision on the\n"
+                  "application?\n\nNo (AT).\n")
+    assert questions(doc) == [("4", "Can the outcome be challenged separately, i.e. before the decision on the "
+                                    "application?")]
+
+
 def test_section_titles_are_not_questions_but_end_bodies(process):
     doc = process("1. INTRODUCTION\n\nText.\n\n3.1. Do they?\n\nYes (AT).\n\n4. CONCLUSIONS\n\nAll agree (BE).\n")
     assert questions(doc) == [("3.1", "Do they?")]

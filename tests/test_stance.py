@@ -115,6 +115,7 @@ def test_observer_states_by_name_only_where_they_respond(process):
     ("No statistics on returns are kept in (AT, BE).", "no"),
     ("No statistics exist in (AT, BE).", "no_information"),
     ("No figures on this are available for (AT, BE).", "no_information"),
+    ("No nationwide statistics are available in (AT, BE).", "no_information"),
 ])
 def test_statistics_not_kept_deny_and_not_available_are_no_information(process, sentence, stance):
     doc = process(summary(sentence))

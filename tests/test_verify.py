@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from pipeline.evaluate import evaluate
 from pipeline.export.batch import run_batch
 from pipeline.export.writers import read_table
@@ -46,16 +48,28 @@ def test_a_contradiction_is_an_answer_the_reply_gives_otherwise():
     assert found == {("3.1", "BE", "no", "yes"), ("3.3", "EE", "no", "no_information")}
 
 
-def test_a_run_with_a_summary_and_its_compilation_reports_and_scores_the_contradictions(tmp_path):
-    pair = ROOT / "tests" / "data" / "pairs"
+# Blind pairs (summary and compilation) with the planted contradictions their writers listed:
+# (precision floor, recall floor, core F1 floor), measured after general fixes. In pairs2,
+# one finding stays false: Norway's 'not bound by the Directive' is a denial to the rules,
+# a yes to its writer, who read the reply as answering for Norway's national permit.
+PAIR_SETS = {"pairs": (1.0, 0.75, 0.87), "pairs2": (0.75, 1.0, 0.98)}
+
+
+@pytest.mark.parametrize("name", sorted(PAIR_SETS))
+def test_a_run_with_a_summary_and_its_compilation_reports_and_scores_the_contradictions(tmp_path, name):
+    pair = ROOT / "tests" / "data" / name
+    precision, recall, core = PAIR_SETS[name]
     run_batch([str(pair)], tmp_path, jobs=2)
     checks = read_table(tmp_path, "checks")
     found = checks[checks["kind"] == "contradicts_reply"]
     assert len(found) and set(found["severity"]) == {"warning"}
     assert all(detail[:2].isupper() and "the summary says" in detail for detail in found["detail"])
-    scores = [s for s in evaluate(pair / "gold", tmp_path) if "contradictions" in s.scores]
-    assert scores and all(s.scores["contradictions"].precision == 1.0 for s in scores)
-    assert sum(s.scores["contradictions"].tp for s in scores) >= 8
+    scores = evaluate(pair / "gold", tmp_path)
+    assert all(s.scores["responses_core"].f1 >= core for s in scores), [(s.doc_id, s.scores["responses_core"].f1)
+                                                                       for s in scores]
+    verified = [s for s in scores if "contradictions" in s.scores]
+    assert verified and all(s.scores["contradictions"].precision >= precision
+                            and s.scores["contradictions"].recall >= recall for s in verified)
 
 
 def test_emn_verify_prints_the_summary_beside_the_reply():
