@@ -277,9 +277,11 @@ def check_rows(doc: Doc, doc_id: str) -> list[tuple]:
             for f in doc._.findings or []]
 
 
-def unread_row(doc_id: str, kind: str, detail: str) -> tuple:
-    """A checks row for what could not be read, so that it is reported, never dropped in silence."""
-    return (doc_id, "", SEVERITY[kind], kind, detail, "", "")
+def unread_row(doc_id: str, kind: str, detail: str, at: int | None = None) -> tuple:
+    """A checks row for what could not be read, so that it is reported, never dropped in silence;
+    `at` is where in the text it is (the start for the whole document), None where there is no text."""
+    offset = "" if at is None else at
+    return (doc_id, "", SEVERITY[kind], kind, detail, offset, offset)
 
 
 @Language.factory("emn_checks", assigns=["doc._.findings", "doc.spans"], requires=["doc._.metadata", "doc.spans"],

@@ -107,7 +107,7 @@ def extract(doc: Doc, doc_id: str) -> Extraction:
     if not result.questions:
         result.warnings.append("no question headings found (is this an EMN Ad-Hoc Query summary?)")
     unread = (source.warnings if source is not None else []) + result.warnings
-    result.checks.extend(unread_row(doc_id, "reader_warning", warning) for warning in unread)
+    result.checks.extend(unread_row(doc_id, "reader_warning", warning, at=0) for warning in unread)
     return result
 
 
