@@ -274,16 +274,12 @@ class PdfiumPage:
         if not textpage:
             raise IngestError(f"corrupt or truncated PDF: page {self.number}: its text cannot be read")
         try:
-            chars = self._text(textpage)
+            places, chars = self._text(textpage)
         finally:
             pdfium.FPDFText_ClosePage(textpage)
-        shapes.reverse()
-        for place, char in chars:
-            while shapes and shapes[-1][0] < place:
-                yield shapes.pop()[1]
-            yield char
-        while shapes:
-            yield shapes.pop()[1]
+        if not shapes:
+            return iter(chars)
+        return _merged(places, chars, shapes)
 
     # -- path objects
 
@@ -336,11 +332,11 @@ class PdfiumPage:
 
     # -- text
 
-    def _text(self, textpage: Any) -> list[tuple[int, Char]]:
-        """The page's characters with their places in the stream, in stream order."""
+    def _text(self, textpage: Any) -> tuple[list[int], list[Char]]:
+        """The page's characters in stream order, and the place in the stream of each."""
         count = pdfium.FPDFText_CountChars(textpage)
         if count <= 0:
-            return []
+            return [], []
         buffer = (ctypes.c_ushort * (count + 1))()
         if pdfium.FPDFText_GetText(textpage, 0, count, buffer) == count + 1:
             text = bytes(buffer)[:2 * count].decode("utf-16-le", "replace")
@@ -351,38 +347,49 @@ class PdfiumPage:
         deque(map(ORIGIN, repeat(textpage, count), range(count),
                   map(ctypes.byref, repeat(origins, count), range(0, 16 * count, 16)),
                   map(ctypes.byref, repeat(origins, count), range(8, 16 * count, 16))), maxlen=0)
-        xs = origins[::2]
         a, _, _, d, e, f = self.space
-        result: list[tuple[int, Char]] = []
+        places: list[int] = []
+        chars: list[Char] = []
         runs: dict[int | None, Run] = {}
-        place, last_obj, last_x = -1, None, None
-        for index, (char, obj, x) in enumerate(zip(text, objects, xs, strict=True)):
+        run: Run | None = None
+        current: int | None = -1  # the text object whose run is in `run`
+        last_x = None
+        place, advances, simple, symbol, scale, top, bottom, name, size = -1, {}, False, False, 0.0, 0.0, 0.0, "", 0.0
+        for index, char, obj, x in zip(range(count), text, objects, origins[::2], strict=True):
             if char in GENERATED and pdfium.FPDFText_IsGenerated(textpage, index):
                 continue
-            if char == MARKED_HYPHEN:
-                if not pdfium.FPDFText_IsHyphen(textpage, index):
+            if char < " " or char >= "\ue000":
+                if char == MARKED_HYPHEN:
+                    if not pdfium.FPDFText_IsHyphen(textpage, index):
+                        continue
+                    char = "-"
+                elif (char < " " or char <= "\uf8ff") and pdfium.FPDFText_HasUnicodeMapError(textpage, index):
+                    char = f"(cid:{ord(char)})"  # as pdfminer names a glyph it has no text for
+            if x == last_x and obj == current:  # a piece of a ligature pdfium split
+                chars[-1] = self._joined(textpage, index, chars[-1], char)
+                continue
+            last_x = x if char not in GENERATED else None
+            if obj != current or run is None:
+                current, run = obj, runs.get(obj)
+                if run is None:
+                    run = runs[obj] = self._run(textpage, index, self.sequence.get(obj or 0, place))
+                place, advances, simple, symbol, scale = (run.place, run.font.advances, run.simple, run.font.symbol,
+                                                          run.scale)
+                top, bottom, name, size = d * run.top + f, d * run.bottom + f, run.font.name, run.size
+            advance = advances.get(char) if simple else None
+            if advance is None or advance < 0:
+                advance = run.font.advance(char) if simple else None
+                if advance is None:
+                    chars.append(self._turned(textpage, index, char, run))
+                    places.append(place)
                     continue
-                char = "-"
-            elif (char < " " or "\ue000" <= char <= "\uf8ff") and pdfium.FPDFText_HasUnicodeMapError(textpage, index):
-                char = f"(cid:{ord(char)})"  # as pdfminer names a glyph it has no text for
-            if obj == last_obj and x == last_x and char not in GENERATED:  # a piece of a ligature pdfium split
-                result[-1] = (place, self._joined(textpage, index, result[-1][1], char))
-                continue
-            last_obj, last_x = obj, x
-            run = runs.get(obj)
-            if run is None:
-                run = runs[obj] = self._run(textpage, index, self.sequence.get(obj or 0, place))
-            place = run.place
-            advance = run.font.advance(char) if run.simple else None
-            if advance is None:
-                result.append((place, self._turned(textpage, index, char, run)))
-                continue
             left = a * x + e  # upright, unrotated: the box from the origin, the advance and the baseline
-            result.append((place, (BULLET if run.font.symbol else char, True, left, left + run.scale * advance,
-                                   d * run.top + f, d * run.bottom + f, run.font.name, run.size)))
-        if any(result[i][0] > result[i + 1][0] for i in range(len(result) - 1)):
-            result.sort(key=lambda item: item[0])
-        return result
+            chars.append((BULLET if symbol else char, True, left, left + scale * advance, top, bottom, name, size))
+            places.append(place)
+        if places != sorted(places):
+            order = sorted(range(len(places)), key=places.__getitem__)
+            places, chars = [places[i] for i in order], [chars[i] for i in order]
+        return places, chars
 
     def _run(self, textpage: Any, index: int, place: int) -> Run:
         """What the characters of the text object of character `index` share."""
@@ -472,6 +479,17 @@ def _subpath(shape: list[str], points: list[tuple[float, float]], fill: bool, ru
         rules[0] += 1
     elif fill and is_bullet_shape(width, height):
         shapes.append((BULLET, True, min(xs), max(xs), min(ys), max(ys), BULLET_SHAPE_FONT, height))
+
+
+def _merged(places: list[int], chars: list[Char], shapes: list[tuple[int, Char]]) -> Iterator[Char]:
+    """The characters with the drawn list markers put in at their places in the stream."""
+    shapes.reverse()
+    for place, char in zip(places, chars, strict=True):
+        while shapes and shapes[-1][0] < place:
+            yield shapes.pop()[1]
+        yield char
+    while shapes:
+        yield shapes.pop()[1]
 
 
 def _object_matrix(obj: Any) -> Matrix:
