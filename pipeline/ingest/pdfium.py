@@ -8,20 +8,23 @@ pdfminer's geometry, so the characters are given that geometry, not pdfium's own
   breaks of its own; characters are put back in content-stream order and the generated ones
   dropped (a hyphen pdfium marks at a line end is a "-" again, a ligature it splits is one
   character again);
-- box: from the origin and the advance across, and vertically from pdfminer's descent (the
-  font descriptor's, the standard fonts' metrics) over one font size, where pdfium takes the
-  font program's own ascent and descent (LibreOffice writes both as 0);
+- box: from the origin and the glyph's advance (/Widths) across, where pdfium's own box reaches
+  to the ink of an italic glyph; vertically from pdfminer's descent (the standard fonts'
+  metrics, else the font descriptor's) over one font size, where pdfium reads the font
+  program when the descriptor says 0 (LibreOffice writes both ascent and descent as 0);
 - size: the font size times the text matrix's scale, the height of that box;
 - page space: pdfplumber's top-down coordinates, with its mediabox offset and rotation.
 
 Drawn list markers and the page's rules are read from the path objects, classified as pdfminer
 classifies a painted path (a line, an axis-parallel rectangle, or a curve).
 
-Speed: per character, two calls into pdfium (its text object and its box) made by `map` in C,
-the text in one call; everything else once per text object.
+Speed: per character, two calls into pdfium (its text object and its origin) made by `map` in
+C, the text in one call; everything else once per text object or font.
 
 Safety: pdfium has no limit on what a stream inflates to, so before it parses the file every
-Flate stream it would inflate (all but images) is inflated here first, within the limit.
+Flate stream it would inflate (all but images) is inflated here first, within the limit. A
+stream zlib cannot read as it stands (encrypted, or behind another filter) is not checked:
+there the worker's --max-memory is the bound.
 """
 
 from __future__ import annotations
