@@ -2,12 +2,15 @@
 
 Each test draws what a Word-made summary has (wrapped paragraphs, bold runs, raised footnote
 markers, footnotes at the foot of the page, running headers and footers, bullet glyphs) and
-checks the text conventions the pipeline relies on."""
+checks the text conventions the pipeline relies on. Every PDF is read by both engines, pdfium
+and pdfplumber, which must give the same Source; so must every PDF of the samples and test sets,
+and the same rows."""
 
 from __future__ import annotations
 
 import io
 import re
+from dataclasses import astuple
 from pathlib import Path
 
 import pytest
@@ -17,11 +20,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from pipeline.export.batch import run_batch
+from pipeline.export.writers import read_table
 from pipeline.ingest import IngestError, read_source
 from pipeline.ingest.pdf import read_pdf
 from pipeline.ingest.text import content_kind
 
-from .conftest import split_rendering
+from .conftest import DATA, SAMPLES, split_rendering
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_PDF = ROOT / "samples" / "emn-ahq-1055-summary.pdf"
@@ -83,7 +88,20 @@ def marker(number: str, font: str = "Helvetica", size: float = 11):
 
 
 def read(data: bytes, name: str = "doc.pdf", **options):
-    return read_pdf(Path(name), data, **options)
+    """The Source pdfium's reader gives, once pdfplumber's has been found the same."""
+    source = read_pdf(Path(name), data, **options)
+    assert_same_source(source, read_pdf(Path(name), data, engine="pdfplumber", **options))
+    return source
+
+
+def assert_same_source(source, other, tolerance: float = 1.0) -> None:
+    """The same text and layout facts; word boxes alike within `tolerance` points (the engines
+    place glyphs from the same numbers, rounded differently)."""
+    fields = ("text", "bold", "pages", "headings", "warnings")
+    assert [getattr(source, name) for name in fields] == [getattr(other, name) for name in fields]
+    assert [box[:3] for box in map(astuple, source.boxes)] == [box[:3] for box in map(astuple, other.boxes)]
+    for box, other_box in zip(source.boxes, other.boxes, strict=True):
+        assert astuple(box)[3:] == pytest.approx(astuple(other_box)[3:], abs=tolerance)
 
 
 def bold_texts(source) -> list[str]:
@@ -583,3 +601,25 @@ def test_the_largest_type_on_the_first_page_is_the_title_line():
 
     source = read(build(draw))
     assert [(source.text[s:e], level) for s, e, level in source.headings] == [("EMN Ad-Hoc Query on Detention", 0)]
+
+
+# --- the engines agree on every PDF of the samples and test sets -------------------------------
+
+ALL_PDFS = sorted([*SAMPLES.glob("*.pdf"), *DATA.glob("*/*.pdf")])  # Word, LibreOffice, Chromium, reportlab
+
+
+@pytest.mark.parametrize("path", ALL_PDFS, ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_both_engines_give_the_same_source(path):
+    data = path.read_bytes()
+    assert_same_source(read_pdf(path, data), read_pdf(path, data, engine="pdfplumber"))
+
+
+def test_both_engines_give_the_same_rows(tmp_path):
+    inputs = [str(path) for path in ALL_PDFS]
+    for engine in ("pdfium", "pdfplumber"):
+        result = run_batch(inputs, tmp_path / engine, jobs=1, pdf_engine=engine)
+        assert not result.failed
+    for table in ("documents", "questions", "responses", "checks"):
+        pdfium, pdfplumber = (read_table(tmp_path / engine, table) for engine in ("pdfium", "pdfplumber"))
+        assert pdfium.equals(pdfplumber), table
+    assert len(read_table(tmp_path / "pdfium", "responses")) > 1000

@@ -111,7 +111,7 @@ def test_report_reads_nothing_outside_its_inputs(tmp_path):
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "TOPSECRET" not in html and "text found for 0" in result.stdout
     assert html.count("input file not found under --inputs") == 4
-    assert "hang.pdf: took longer than the 2 s limit per document (--timeout)" in html
+    assert "hang.pdf: no text layer" in html  # what pdfminer resolves forever, pdfium refuses at once
 
 
 @pytest.fixture

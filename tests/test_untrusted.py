@@ -44,11 +44,12 @@ def leftovers(folder: Path) -> list[str]:
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_pdf_that_hangs_is_killed_and_the_batch_goes_on(tmp_path, jobs):
+    """pdfminer resolves the cycle forever (pdfium sees it: see the next test)."""
     hang = cyclic_contents_pdf(tmp_path / "cycle.pdf")
     assert hang.stat().st_size < 600
     started = time.monotonic()
     result, peak = emn_measured("run", str(hang), str(SAMPLE), "--out", str(tmp_path / "out"), "--timeout", "3",
-                                "--jobs", jobs, timeout=60)
+                                "--jobs", jobs, "--pdf-engine", "pdfplumber", timeout=60)
     assert time.monotonic() - started < 40
     assert result.returncode == 1
     (error,) = errors(result)
@@ -58,11 +59,20 @@ def test_a_pdf_that_hangs_is_killed_and_the_batch_goes_on(tmp_path, jobs):
     assert leftovers(tmp_path / "out") == []
 
 
-def test_bombs_and_huge_files_are_refused_before_they_are_read(tmp_path):
+def test_pdfium_refuses_the_pdf_pdfminer_hangs_on_at_once(tmp_path):
+    hang = cyclic_contents_pdf(tmp_path / "cycle.pdf")
+    result = emn("run", str(hang), "--out", str(tmp_path / "out"), "--timeout", "3", "--jobs", "1")
+    (error,) = errors(result)
+    assert "cycle.pdf: no text layer" in error
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_bombs_and_huge_files_are_refused_before_they_are_read(tmp_path, engine):
     inputs = [docx_bomb(tmp_path / "bomb.docx"), flate_bomb_pdf(tmp_path / "bomb.pdf"),
               sparse_pdf(tmp_path / "sparse.pdf")]
     assert max(path.stat().st_blocks * 512 for path in inputs) < 4 * 1024 * 1024  # small on disk
-    result, peak = emn_measured("run", *map(str, inputs), str(SAMPLE), "--out", str(tmp_path / "out"), timeout=120)
+    result, peak = emn_measured("run", *map(str, inputs), str(SAMPLE), "--out", str(tmp_path / "out"),
+                                "--pdf-engine", engine, timeout=120)
     assert result.returncode == 1
     found = errors(result)
     assert len(found) == 3
@@ -154,7 +164,8 @@ def test_csv_cells_cannot_start_a_formula_and_other_formats_keep_the_text(tmp_pa
 
 
 def test_a_slow_valid_pdf_is_over_time_not_corrupt(tmp_path):
-    result = emn("run", str(SAMPLES / "emn-ahq-1055-summary.pdf"), "--out", str(tmp_path), "--timeout", "0.05")
+    result = emn("run", str(SAMPLES / "emn-ahq-1055-summary.pdf"), "--out", str(tmp_path), "--timeout", "0.05",
+                 "--pdf-engine", "pdfplumber")  # pdfium reads it within the limit
     (error,) = errors(result)
     assert "limit per document" in error and "corrupt" not in error
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
+from ..ingest.pdf import ENGINES
 from ..limits import Limits
 from ..printable import one_line
 
@@ -121,9 +122,12 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes [default: the machine's cores].")
 @limit_options
+@click.option("--pdf-engine", type=click.Choice(ENGINES), default=ENGINES[0], show_default=True,
+              help="What reads a PDF's characters: pdfium (fast) or pdfplumber (pdfminer, as before); "
+                   "both give the same rows.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the final summary line.")
 def run(inputs: tuple[str, ...], out: str, fmt: str, jobs: int | None, timeout: float | None, max_memory: int,
-        max_size: float, max_pages: int, quiet: bool) -> None:
+        max_size: float, max_pages: int, pdf_engine: str, quiet: bool) -> None:
     """Extract the tables from INPUTS (files, folders, globs; default: samples/).
 
     Exit status: 0 when every document was processed, 1 when some failed (the others are
@@ -151,7 +155,7 @@ def run(inputs: tuple[str, ...], out: str, fmt: str, jobs: int | None, timeout: 
     try:
         with _interruptible():
             result = run_batch(arguments, Path(out), fmt, jobs, _limits(timeout, max_memory, max_size, max_pages),
-                               on_outcome=report, on_inputs=count)
+                               on_outcome=report, on_inputs=count, pdf_engine=pdf_engine)
     except OutputError as error:
         _fail(f"error: {error}", EXIT_USAGE if error.unusable else EXIT_FAILED)
     finally:

@@ -51,6 +51,7 @@ class Task:
     limits: Limits = field(default_factory=Limits)
     fmt: str = "csv"
     error: str | None = None
+    pdf_engine: str = "pdfium"  # what reads a PDF's characters (`read_source`)
 
 
 @dataclass
@@ -162,7 +163,7 @@ def process(task: Task) -> Outcome:
     from .tables import extract
 
     try:
-        source = read_source(task.path, task.limits)
+        source = read_source(task.path, task.limits, task.pdf_engine)
         nlp = load()
         extraction = extract(nlp(make_doc(nlp, source)), task.doc_id)
         warnings = source.warnings + extraction.warnings
@@ -205,14 +206,16 @@ def run_batch(
     limits: Limits | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
     on_inputs: Callable[[int], None] | None = None,
+    pdf_engine: str = "pdfium",
 ) -> BatchResult:
     """Process every input and write the tables; `on_inputs` hears how many inputs there are,
-    `on_outcome` sees each result in order. Raises OutputError when `out` cannot take them."""
+    `on_outcome` sees each result in order, `pdf_engine` reads PDFs' characters. Raises
+    OutputError when `out` cannot take them."""
     limits = limits or Limits()
     inputs = collect_inputs(arguments)
     if on_inputs is not None:
         on_inputs(len(inputs))
-    tasks = [Task(found_input.path, doc_id, limits, fmt, found_input.error)
+    tasks = [Task(found_input.path, doc_id, limits, fmt, found_input.error, pdf_engine)
              for found_input, doc_id in zip(inputs, doc_ids(inputs), strict=True)]
     writer = TableWriter(out, fmt)  # before any work: an --out that cannot be written fails at once
     outcomes: list[Outcome] = []

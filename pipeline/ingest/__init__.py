@@ -26,11 +26,12 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 MAX_BYTES_PER_CHARACTER = 4  # UTF-8, UTF-16 and UTF-32 all take at most four bytes a character
 
 
-def read_source(path: Path, limits: Limits = DEFAULT_LIMITS) -> Source:
+def read_source(path: Path, limits: Limits = DEFAULT_LIMITS, pdf_engine: str = "pdfium") -> Source:
     """Read any supported file; raise IngestError with a one-line reason otherwise.
 
     Sizes are checked before anything is read or decoded: the file's, a Word file's unpacked
-    parts, each PDF stream as it is inflated, and the text's against `--max-pages`."""
+    parts, each PDF stream as it is inflated, and the text's against `--max-pages`. A PDF's
+    characters are read by `pdf_engine`, "pdfium" or "pdfplumber" (the same Source, slower)."""
     path = Path(path)
     try:
         status = os.stat(path)
@@ -64,10 +65,12 @@ def read_source(path: Path, limits: Limits = DEFAULT_LIMITS) -> Source:
     if not data.strip():
         raise IngestError("empty file")
     if suffix == ".pdf":
-        from .pdf import bounded_streams, read_pdf
+        from .pdf import ENGINES, read_pdf
 
-        with bounded_streams(limits.max_bytes):
-            source = read_pdf(path, data, max_pages=limits.max_pages)
+        engine = next((name for name in ENGINES if name == pdf_engine), None)
+        if engine is None:
+            raise ValueError(f"unknown PDF engine {pdf_engine!r}; expected one of {', '.join(ENGINES)}")
+        source = read_pdf(path, data, max_pages=limits.max_pages, max_stream=limits.max_bytes, engine=engine)
     elif suffix == ".docx":
         from .docx import check_parts, read_docx
 

@@ -7,36 +7,45 @@ superscript digits glued to their word, footnotes as "¹ text" paragraphs after 
 bullets as glyph lines, running headers, footers and page numbers dropped. Bold, page and word
 boxes go to the `Source` fields instead of markup.
 
-Speed: the benchmark allows 1.15x pdfplumber's own `extract_text()`. Parsing the page into
-characters dominates both; on top of it `extract_text` clusters and sorts every character,
-while we make ONE plain pass over `page.chars` in stream order (`page_words`) and then only
-touch words and lines, so the whole reader costs about what `extract_text` costs.
+Engines: the characters come from pdfium (`pdfium.py`, the default) or from pdfminer through
+pdfplumber (`layout_chars`), as the same tuples; everything from words on is shared. pdfplumber's
+table finder reads the ruled tables, opened only for the pages that draw enough rules.
+
+Speed: we make ONE plain pass over the characters in stream order (`page_words`) and then only
+touch words and lines; with pdfminer, parsing the page dominates, so the reader costs about what
+pdfplumber's own `extract_text` costs, and with pdfium a fraction of it.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import re
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-
-import pdfplumber
-from pdfminer.layout import LTChar, LTContainer, LTCurve, LTLine, LTRect
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfplumber.page import Page
-from pdfplumber.utils.exceptions import PdfminerException
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from ..limits import MB
 from .pdf_tables import MIN_RULES, TableBlock, aligned_tables, ruled_tables
 from .source import TO_SUPERSCRIPT, Box, IngestError, Source, merge_ranges
 from .text import content_kind
 
-__all__ = ["bounded_streams", "read_pdf"]
+if TYPE_CHECKING:
+    import pdfplumber
+    from pdfplumber.page import Page
+
+__all__ = ["ENGINES", "Char", "read_pdf"]
+
+Engine = Literal["pdfium", "pdfplumber"]
+ENGINES: tuple[Engine, ...] = ("pdfium", "pdfplumber")  # the first is the default
+# (text, upright, x0, x1, top, bottom, fontname, size) of a character, in pdfplumber's page space
+Char = tuple[str, bool, float, float, float, float, str, float]
+QUIET_LOGGERS = ("pdfminer", "pdfplumber")  # their warnings would reach stderr, which is emn's own
 
 # Tolerances, in units of the font size unless named otherwise.
 BULLET_SHAPE = (1.5, 8.0)  # a small filled dot or square drawn beside a line, in points, is a list marker
@@ -133,12 +142,20 @@ class PageLines:
 
 # --- opening --------------------------------------------------------------------------------
 
-def open_pdf(data: bytes) -> pdfplumber.PDF:
-    """Open from bytes; refuse what is not a whole, readable, unencrypted PDF."""
+def check_pdf(data: bytes) -> None:
+    """Refuse what is not a PDF, or not a whole one, before any engine parses it."""
     if b"%PDF-" not in data[:1024]:
         raise IngestError(f"not a PDF file (content looks like {content_kind(data)})")
     if b"%%EOF" not in data[-2048:]:
         raise IngestError("corrupt or truncated PDF: no end-of-file marker (%%EOF)")
+
+
+def open_pdf(data: bytes) -> pdfplumber.PDF:
+    """Open with pdfplumber; refuse what is not a readable, unencrypted PDF."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfplumber.utils.exceptions import PdfminerException
+
     try:
         return pdfplumber.open(io.BytesIO(data))
     except PdfminerException as error:
@@ -152,7 +169,7 @@ def open_pdf(data: bytes) -> pdfplumber.PDF:
 
 def limit_error(error: Exception) -> IngestError | None:
     """The IngestError of a stream over its limit, which pdfplumber wraps in its own exception."""
-    cause = error.args[0] if isinstance(error, PdfminerException) and error.args else error
+    cause = error.args[0] if error.args else error
     return cause if isinstance(cause, IngestError) else None
 
 
@@ -200,16 +217,24 @@ class BoundedInflater:
 
 
 @contextmanager
-def bounded_streams(limit: int) -> Iterator[None]:
-    """While a PDF is read, pdfminer's stream decoder inflates no stream past `limit` bytes."""
+def bounded_streams(limit: int | None) -> Iterator[None]:
+    """While pdfminer reads a PDF: its stream decoder inflates no stream past `limit` bytes
+    (None: no limit), and its and pdfplumber's warnings stay off stderr, which is emn's own."""
     from pdfminer import pdftypes
 
+    loggers = [logging.getLogger(name) for name in QUIET_LOGGERS]
+    levels = [logger.level for logger in loggers]
     previous = pdftypes.zlib
-    setattr(pdftypes, "zlib", BoundedZlib(limit))  # noqa: B010 -- pdfminer offers no setting for it
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
+    if limit is not None:
+        setattr(pdftypes, "zlib", BoundedZlib(limit))  # noqa: B010 -- pdfminer offers no setting for it
     try:
         yield
     finally:
         setattr(pdftypes, "zlib", previous)  # noqa: B010
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 def one_line(error: BaseException) -> str:
@@ -220,8 +245,7 @@ def one_line(error: BaseException) -> str:
 
 # --- words and lines ------------------------------------------------------------------------
 
-def page_words(page: Page, fonts: dict[str, tuple[bool, bool]], rules: list[int] | None = None
-               ) -> tuple[list[Word], int]:
+def page_words(chars: Iterable[Char], fonts: dict[str, tuple[bool, bool]]) -> tuple[list[Word], int]:
     """The page's upright words in one pass over its characters, in content-stream order.
 
     A word is a run of characters in one font and size that follow each other on the line
@@ -233,7 +257,7 @@ def page_words(page: Page, fonts: dict[str, tuple[bool, bool]], rules: list[int]
     parts: list[str] = []
     font, size, bold = None, 0.0, False
     x0 = x1 = top = bottom = gap = back = 0.0
-    for text, upright, left, right, char_top, char_bottom, char_font, char_size in layout_chars(page, rules):
+    for text, upright, left, right, char_top, char_bottom, char_font, char_size in chars:
         if text in SPACES or not upright:
             sideways += text not in SPACES
             if parts:
@@ -262,8 +286,7 @@ def page_words(page: Page, fonts: dict[str, tuple[bool, bool]], rules: list[int]
     return words, sideways
 
 
-def layout_chars(page: Page, rules: list[int] | None = None
-                 ) -> Iterator[tuple[str, bool, float, float, float, float, str, float]]:
+def layout_chars(page: Page, rules: list[int]) -> Iterator[Char]:
     """(text, upright, x0, x1, top, bottom, fontname, size) of each character, in stream order,
     and a "•" for each bullet drawn as a shape.
 
@@ -271,6 +294,8 @@ def layout_chars(page: Page, rules: list[int] | None = None
     `page.chars`, but without building a dictionary of every attribute of every character,
     which is most of the cost of `page.chars` (and of `extract_text`). The rules the page
     draws (lines, thin rectangles) are counted into `rules`, to know where tables may be."""
+    from pdfminer.layout import LTChar, LTContainer, LTCurve, LTLine, LTRect
+
     height = page.height
     mb_x0, mb_top = page.mediabox[:2]
     stack = [iter(page.layout)]
@@ -283,8 +308,7 @@ def layout_chars(page: Page, rules: list[int] | None = None
                 yield (obj.get_text(), obj.upright, obj.x0 + mb_x0, obj.x1 + mb_x0,
                        height - obj.y1 + mb_top, height - obj.y0 + mb_top, font, obj.size)
             elif isinstance(obj, LTLine | LTRect) and min(obj.width, obj.height) <= RULE_WIDTH:
-                if rules is not None:
-                    rules[0] += 1
+                rules[0] += 1
             elif isinstance(obj, LTCurve):
                 if obj.fill and is_bullet_shape(obj.width, obj.height):
                     yield ("\u2022", True, obj.x0 + mb_x0, obj.x1 + mb_x0, height - obj.y1 + mb_top,
@@ -686,31 +710,123 @@ def hyphen_join(word: str, following: str) -> str | None:
 
 # --- reader ---------------------------------------------------------------------------------
 
-def read_pages(pdf: pdfplumber.PDF, max_pages: int | None) -> list[PageLines]:
-    """Every page's lines; pages are parsed one by one and released after."""
-    pages = pdf.pages
-    if max_pages is not None and len(pages) > max_pages:
-        raise IngestError(f"{len(pages)} pages, more than --max-pages {max_pages}")
+class PageReader(Protocol):
+    """A page as an engine reads it: its number, pdfplumber's size, its characters."""
+
+    @property
+    def number(self) -> int: ...
+
+    @property
+    def width(self) -> float: ...
+
+    @property
+    def height(self) -> float: ...
+
+    def chars(self, rules: list[int]) -> Iterator[Char]:
+        """The page's characters in stream order; the rules it draws are counted into `rules`."""
+        ...
+
+    def close(self) -> None:
+        """Release what the engine holds for the page."""
+        ...
+
+
+@dataclass
+class PlumberPage:
+    """A pdfplumber page as a `PageReader`: its characters from pdfminer's layout."""
+
+    page: Page
+
+    @property
+    def number(self) -> int:
+        return int(self.page.page_number)
+
+    @property
+    def width(self) -> float:
+        return float(self.page.width)
+
+    @property
+    def height(self) -> float:
+        return float(self.page.height)
+
+    def chars(self, rules: list[int]) -> Iterator[Char]:
+        return layout_chars(self.page, rules)
+
+    def close(self) -> None:
+        self.page.close()
+
+
+class TableFinder:
+    """pdfplumber's ruled-table finder for the pdfium engine, opened at the first page that
+    draws enough rules to hold a table (most documents have none) and kept for the next."""
+
+    def __init__(self, data: bytes, max_stream: int | None) -> None:
+        self.data = data
+        self.max_stream = max_stream
+        self.pdf: pdfplumber.PDF | None = None
+
+    def __call__(self, number: int, lines: list[Line]) -> list[TableBlock]:
+        with bounded_streams(self.max_stream):
+            if self.pdf is None:
+                self.pdf = open_pdf(self.data)
+            page = self.pdf.pages[number - 1]
+            try:
+                return ruled_tables(page, lines)
+            finally:
+                page.close()
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+
+
+def read_pages(count: int, page: Callable[[int], PageReader], tables: Callable[[int, list[Line]], list[TableBlock]],
+               max_pages: int | None) -> list[PageLines]:
+    """Every page's lines; pages are read one by one (`page(index)`) and released after, their
+    ruled tables found by `tables(number, lines)` where they draw enough rules."""
+    if max_pages is not None and count > max_pages:
+        raise IngestError(f"{count} pages, more than --max-pages {max_pages}")
     fonts: dict[str, tuple[bool, bool]] = {}
     result = []
-    for page in pages:
+    for index in range(count):
+        reader = page(index)
         rules = [0]
         try:
-            words, sideways = page_words(page, fonts, rules)
+            words, sideways = page_words(reader.chars(rules), fonts)
             lines = group_lines(words)
-            tables = ruled_tables(page, lines) if rules[0] >= MIN_RULES else []
+            ruled = tables(reader.number, lines) if rules[0] >= MIN_RULES else []
         except IngestError:
             raise
-        except Exception as error:  # pdfminer raises many kinds on broken content streams
-            raise limit_error(error) or IngestError(f"corrupt or truncated PDF: page {page.page_number}: "
+        except Exception as error:  # the engines raise many kinds on broken content streams
+            raise limit_error(error) or IngestError(f"corrupt or truncated PDF: page {reader.number}: "
                                                     f"{one_line(error)}") from None
-        lines = without_tables(words, lines, tables)
+        finally:
+            reader.close()
+        lines = without_tables(words, lines, ruled)
         aligned = aligned_tables(lines)
         lines = without_tables(words, lines, aligned)
-        result.append(PageLines(page.page_number, float(page.width), float(page.height), lines,
-                                sideways=sideways, tables=sorted(tables + aligned, key=lambda t: t.top)))
-        page.close()
+        result.append(PageLines(reader.number, reader.width, reader.height, lines,
+                                sideways=sideways, tables=sorted(ruled + aligned, key=lambda t: t.top)))
     return result
+
+
+def engine_pages(data: bytes, max_pages: int | None, max_stream: int | None, engine: Engine) -> list[PageLines]:
+    """Every page's lines, the characters read by `engine`."""
+    if engine == "pdfplumber":
+        with bounded_streams(max_stream):
+            pdf = open_pdf(data)
+            with pdf:
+                pages = pdf.pages
+                return read_pages(len(pages), lambda index: PlumberPage(pages[index]),
+                                  lambda number, lines: ruled_tables(pages[number - 1], lines), max_pages)
+    from .pdfium import PdfiumDocument
+
+    finder = TableFinder(data, max_stream)
+    with PdfiumDocument(data, max_stream) as document:
+        try:
+            return read_pages(len(document), document.page, finder, max_pages)
+        finally:
+            finder.close()
 
 
 def without_tables(words: list[Word], lines: list[Line], tables: list[TableBlock]) -> list[Line]:
@@ -805,16 +921,19 @@ def _largest_on_first_page(blocks: list[Block], pages: list[PageLines]) -> Block
     return first[sizes.index(largest)]
 
 
-def read_pdf(path: Path, data: bytes, max_pages: int | None = None) -> Source:
-    """Read a PDF's text layer into a `Source`; raise IngestError with a one-line reason."""
-    pdf = open_pdf(data)
-    with pdf:
-        try:
-            pages = read_pages(pdf, max_pages)
-        except IngestError:
-            raise
-        except Exception as error:
-            raise IngestError(f"corrupt or truncated PDF: {one_line(error)}") from None
+def read_pdf(path: Path, data: bytes, max_pages: int | None = None, max_stream: int | None = None,
+             engine: Engine = "pdfium") -> Source:
+    """Read a PDF's text layer into a `Source`; raise IngestError with a one-line reason.
+
+    `max_stream` bounds what one compressed stream may inflate to (None: no bound); `engine`
+    reads the characters: "pdfium" or "pdfplumber", which give the same Source."""
+    check_pdf(data)
+    try:
+        pages = engine_pages(data, max_pages, max_stream, engine)
+    except IngestError:
+        raise
+    except Exception as error:
+        raise limit_error(error) or IngestError(f"corrupt or truncated PDF: {one_line(error)}") from None
     if not any(page.lines for page in pages):
         if any(page.sideways for page in pages):
             raise IngestError("only sideways (rotated) text: not supported")

@@ -1,0 +1,515 @@
+"""PDF characters from pdfium: what `pdf.layout_chars` yields from pdfminer, several times faster.
+
+Why: pdfminer interprets the content streams in Python, which is most of the PDF route's time;
+pdfium (through pypdfium2's ctypes bindings) does it in C++. The reader downstream is tuned on
+pdfminer's geometry, so the characters are given that geometry, not pdfium's own:
+
+- order: pdfium's text page sorts the text objects of a line by x and inserts spaces and line
+  breaks of its own; characters are put back in content-stream order and the generated ones
+  dropped (a hyphen pdfium marks at a line end is a "-" again, a ligature it splits is one
+  character again);
+- box: from the origin and the glyph's advance (/Widths) across, where pdfium's own box reaches
+  to the ink of an italic glyph; vertically from pdfminer's descent (the standard fonts'
+  metrics, else the font descriptor's) over one font size, where pdfium reads the font
+  program when the descriptor says 0 (LibreOffice writes both ascent and descent as 0);
+- size: the font size times the text matrix's scale, the height of that box;
+- page space: pdfplumber's top-down coordinates, with its mediabox offset and rotation.
+
+Drawn list markers and the page's rules are read from the path objects, classified as pdfminer
+classifies a painted path (a line, an axis-parallel rectangle, or a curve).
+
+Speed: per character, two calls into pdfium (its text object and its origin) made by `map` in
+C, the text in one call; everything else once per text object or font.
+
+Safety: pdfium has no limit on what a stream inflates to, so before it parses the file every
+Flate stream it would inflate (all but images) is inflated here first, within the limit. A
+stream zlib cannot read as it stands (encrypted, or behind another filter) is not checked:
+there the worker's --max-memory is the bound.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+import zlib
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import repeat
+from typing import Any
+
+import pypdfium2  # noqa: F401 -- importing the package initialises the pdfium library
+import pypdfium2.raw as pdfium
+
+from .pdf import BULLET_SHAPE_FONT, RULE_WIDTH, Char, is_bullet_shape
+from .source import IngestError
+
+__all__ = ["PdfiumDocument", "PdfiumPage", "font_descents"]
+
+Matrix = tuple[float, float, float, float, float, float]
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+LETTER = (0.0, 0.0, 612.0, 792.0)  # the page pdfminer assumes when a page has no MediaBox
+SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
+GENERATED = frozenset(" \r\n")  # what pdfium inserts between words and lines (and a PDF may hold too)
+MARKED_HYPHEN = "\ufffe"  # pdfium's text for a hyphen it found at a line end
+BULLET = "\u2022"
+# the standard symbol fonts, whose codes pdfium reads as their own symbols and pdfminer as letters,
+# which the reader takes for a list marker: pdfium's are given as the marker
+SYMBOL_FONTS = frozenset({"Symbol", "ZapfDingbats"})
+NAME_LENGTH = 256  # bytes read of a font name
+PER_MILLE = 1000.0  # font metrics are given per thousand units of the font size
+# pdfminer's descent (per mille of the font size) for the standard fonts and the names it maps
+# to them, which it takes from its own metrics whatever the font descriptor says
+STANDARD_DESCENTS = {
+    **dict.fromkeys(["Courier", "Courier-Bold", "Courier-BoldOblique", "Courier-Oblique", "CourierNew",
+                     "CourierNew,Italic", "CourierNew,Bold", "CourierNew,BoldItalic"], -194.0),
+    **dict.fromkeys(["Helvetica", "Helvetica-Bold", "Helvetica-BoldOblique", "Helvetica-Oblique", "Arial",
+                     "Arial,Italic", "Arial,Bold", "Arial,BoldItalic"], -207.0),
+    **dict.fromkeys(["Times-Bold", "Times-BoldItalic", "Times-Italic", "Times-Roman", "TimesNewRoman",
+                     "TimesNewRoman,Italic", "TimesNewRoman,Bold", "TimesNewRoman,BoldItalic"], -217.0),
+    "Symbol": 0.0, "ZapfDingbats": 0.0,
+}
+OPEN_ERRORS = {
+    pdfium.FPDF_ERR_FILE: "cannot read its structure",
+    pdfium.FPDF_ERR_FORMAT: "not a readable PDF structure",
+    pdfium.FPDF_ERR_PAGE: "a page cannot be read",
+}
+
+# --- fast calls -------------------------------------------------------------------------------
+# pypdfium2's bindings declare argument types, which ctypes checks on every call; the calls made
+# once per character go through prototypes without them (a third faster). Handles are passed as
+# the pointer objects pdfium returned, never as bare integers.
+
+
+def _fast(function: Any, restype: Any) -> Any:
+    return ctypes.CFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value or 0)
+
+
+TEXT_OBJECT = _fast(pdfium.FPDFText_GetTextObject, ctypes.c_void_p)
+ORIGIN = _fast(pdfium.FPDFText_GetCharOrigin, ctypes.c_int)
+
+
+# --- streams ----------------------------------------------------------------------------------
+
+STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+FLATE = re.compile(rb"/(?:FlateDecode|Fl)\b")
+IMAGE = re.compile(rb"/Subtype\s*/Image\b")
+OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b")
+FIRST = re.compile(rb"/First\s+(\d+)")
+FONT_DESCRIPTOR = re.compile(rb"/Type\s*/FontDescriptor\b")
+FONT_NAME = re.compile(rb"/FontName\s*/([^\s/\[\]<>(){}%]+)")
+DESCENT = re.compile(rb"/Descent\s*([-+]?(?:\d+\.?\d*|\.\d+))")
+
+
+def font_descents(data: bytes, limit: int | None) -> dict[str, float]:
+    """Inflate every Flate stream pdfium would (not images) within `limit` bytes, raising the
+    reader's IngestError past it; return pdfminer's descent per font name (its subset prefix
+    dropped), read from the font descriptors in the file and in its object streams.
+
+    The stream's end is found by zlib itself, so a wrong /Length does not matter; a stream zlib
+    cannot inflate (another filter, encryption, damage) is left to pdfium as it is."""
+    descents: dict[str, float] = {}
+    _read_descriptors(data, None, descents)
+    view = memoryview(data)
+    for match in STREAM.finditer(data):
+        start = match.end()
+        head = data[max(data.rfind(b"obj", 0, match.start()), 0):match.start()]
+        if not FLATE.search(head) or IMAGE.search(head):
+            continue
+        end = data.find(b"endstream", start)
+        inflater = zlib.decompressobj()
+        try:
+            inflated = inflater.decompress(view[start:end if end >= 0 else len(data)],
+                                           limit + 1 if limit is not None else 0)
+        except zlib.error:
+            continue
+        if limit is not None and len(inflated) > limit:
+            raise IngestError(f"a compressed stream inflates past the {limit / (1 << 20):g} MB limit (--max-size)")
+        first = FIRST.search(head)
+        if OBJECT_STREAM.search(head) and first:
+            offsets = [int(value) for value in inflated[:int(first.group(1))].split()[1::2] if value.isdigit()]
+            _read_descriptors(inflated[int(first.group(1)):], offsets, descents)
+    return descents
+
+
+def _read_descriptors(data: bytes, offsets: list[int] | None, descents: dict[str, float]) -> None:
+    """The FontName and Descent of each font descriptor in `data`: a file's bytes, whose objects
+    run from 'obj' to 'endobj', or an object stream's objects, which start at `offsets`."""
+    for match in FONT_DESCRIPTOR.finditer(data):
+        if offsets is None:
+            start = max(data.rfind(b"obj", 0, match.start()), 0)
+            end = data.find(b"endobj", match.end())
+        else:
+            start = max((offset for offset in offsets if offset <= match.start()), default=0)
+            end = min((offset for offset in offsets if offset > match.start()), default=-1)
+        body = data[start:end if end >= 0 else len(data)]
+        name, descent = FONT_NAME.search(body), DESCENT.search(body)
+        if name is not None:
+            value = float(descent.group(1)) if descent is not None else 0.0
+            key = SUBSET_PREFIX.sub("", name.group(1).decode("latin-1"))
+            descents.setdefault(key, -abs(value))  # pdfminer: a positive descent is a wrong sign
+
+
+# --- document and pages -----------------------------------------------------------------------
+
+class PdfiumDocument:
+    """An open PDF; pages are loaded one at a time. Raises the reader's IngestError when the
+    file cannot be opened."""
+
+    def __init__(self, data: bytes, max_stream: int | None = None) -> None:
+        self.descents = font_descents(data, max_stream)
+        self.data = data  # pdfium reads from this buffer for as long as the document is open
+        self.handle = pdfium.FPDF_LoadMemDocument64(data, len(data), None)
+        if not self.handle:
+            code = pdfium.FPDF_GetLastError()
+            if code == pdfium.FPDF_ERR_PASSWORD:
+                raise IngestError("encrypted PDF: a password is needed to open it")
+            if code == pdfium.FPDF_ERR_SECURITY:
+                raise IngestError("encrypted PDF: unsupported security handler")
+            raise IngestError(f"corrupt or truncated PDF: {OPEN_ERRORS.get(code, 'unreadable')}")
+        self.fonts: dict[int, Font] = {}  # by pdfium's font handle
+
+    def __len__(self) -> int:
+        return max(int(pdfium.FPDF_GetPageCount(self.handle)), 0)
+
+    def close(self) -> None:
+        if self.handle:
+            pdfium.FPDF_CloseDocument(self.handle)
+            self.handle = None
+
+    def __enter__(self) -> PdfiumDocument:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def page(self, index: int) -> PdfiumPage:
+        handle = pdfium.FPDF_LoadPage(self.handle, index)
+        if not handle:
+            raise IngestError(f"corrupt or truncated PDF: page {index + 1} cannot be read")
+        return PdfiumPage(self, index + 1, handle)
+
+    def font(self, handle: Any) -> Font:
+        """A font's name and pdfminer's descent for it (the standard fonts' metrics, else the
+        descriptor's, else pdfium's reading of the font program)."""
+        key = ctypes.cast(handle, ctypes.c_void_p).value or 0
+        if key not in self.fonts:
+            buffer = ctypes.create_string_buffer(NAME_LENGTH)
+            length = pdfium.FPDFFont_GetBaseFontName(handle, buffer, NAME_LENGTH)
+            name = buffer.raw[:max(min(length, NAME_LENGTH) - 1, 0)].decode("utf-8", "replace")
+            if name in STANDARD_DESCENTS:
+                descent = STANDARD_DESCENTS[name]
+            elif SUBSET_PREFIX.sub("", name) in self.descents:
+                descent = self.descents[SUBSET_PREFIX.sub("", name)]
+            else:
+                value = ctypes.c_float()
+                pdfium.FPDFFont_GetDescent(handle, ctypes.c_float(PER_MILLE), value)
+                descent = value.value
+            self.fonts[key] = Font(handle, name or "unknown", descent / PER_MILLE)
+        return self.fonts[key]
+
+
+@dataclass
+class Font:
+    """A font as the reader needs it: its name, pdfminer's descent and its glyphs' advances,
+    both as shares of the font size."""
+
+    handle: Any
+    name: str
+    descent: float
+    advances: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def symbol(self) -> bool:
+        return self.name in SYMBOL_FONTS
+
+    def advance(self, char: str) -> float | None:
+        """The advance width of `char`'s glyph (from the font's /Widths, as pdfminer takes it),
+        or None when pdfium cannot tell it."""
+        if char not in self.advances:
+            width = ctypes.c_float()
+            found = len(char) == 1 and pdfium.FPDFFont_GetGlyphWidth(self.handle, ord(char), ctypes.c_float(PER_MILLE),
+                                                                    width)
+            self.advances[char] = width.value / PER_MILLE if found else -1.0
+        advance = self.advances[char]
+        return advance if advance >= 0 else None
+
+
+@dataclass
+class PdfiumPage:
+    """A loaded page: its size as pdfplumber gives it, and its characters."""
+
+    document: PdfiumDocument
+    number: int
+    handle: Any
+    width: float = field(init=False)
+    height: float = field(init=False)
+    ctm: Matrix = field(init=False)  # user space to pdfminer's page space (its rotation and mediabox offset)
+    space: Matrix = field(init=False)  # user space to pdfplumber's top-down page space
+    offset: tuple[float, float] = field(init=False)  # pdfminer's page space to pdfplumber's: x + this, this - y
+    sequence: dict[int, int] = field(init=False, default_factory=dict)  # text object -> place in the stream
+
+    def __post_init__(self) -> None:
+        box = [ctypes.c_float() for _ in range(4)]
+        x0, y0, x1, y1 = ((box[0].value, box[1].value, box[2].value, box[3].value)
+                          if pdfium.FPDFPage_GetMediaBox(self.handle, *box) else LETTER)
+        rotation = pdfium.FPDFPage_GetRotation(self.handle) * 90
+        self.ctm = {90: (0.0, -1.0, 1.0, 0.0, -y0, x1), 180: (-1.0, 0.0, 0.0, -1.0, x1, y1),
+                    270: (0.0, 1.0, -1.0, 0.0, y1, -x0)}.get(rotation, (1.0, 0.0, 0.0, 1.0, -x0, -y0))
+        left, right = sorted((x0, x1))
+        bottom, top = sorted((y0, y1))
+        if rotation in (90, 270):
+            left, bottom, right, top = bottom, left, top, right
+        self.width, self.height = right - left, top - bottom
+        # pdfplumber's coordinates: x + its mediabox x0, top = height - y + its mediabox top (-bottom)
+        self.offset = (left, self.height - bottom)
+        self.space = _multiply(self.ctm, (1.0, 0.0, 0.0, -1.0, *self.offset))
+
+    def close(self) -> None:
+        pdfium.FPDF_ClosePage(self.handle)
+
+    def chars(self, rules: list[int]) -> Iterator[Char]:
+        """(text, upright, x0, x1, top, bottom, fontname, size) of each character in stream
+        order, a "•" for each drawn list marker; the rules drawn are counted into `rules`."""
+        shapes: list[tuple[int, Char]] = []
+        self._walk(self.handle, pdfium.FPDFPage_CountObjects, pdfium.FPDFPage_GetObject, IDENTITY, rules, shapes)
+        textpage = pdfium.FPDFText_LoadPage(self.handle)
+        if not textpage:
+            raise IngestError(f"corrupt or truncated PDF: page {self.number}: its text cannot be read")
+        try:
+            places, chars = self._text(textpage)
+        finally:
+            pdfium.FPDFText_ClosePage(textpage)
+        if not shapes:
+            return iter(chars)
+        return _merged(places, chars, shapes)
+
+    # -- path objects
+
+    def _walk(self, holder: Any, count: Any, get: Any, matrix: Matrix, rules: list[int],
+              shapes: list[tuple[int, Char]]) -> None:
+        """Number the objects in stream order (into forms too), count the rules drawn and
+        collect the drawn list markers, each with its place in the stream."""
+        for index in range(count(holder)):
+            obj = get(holder, index)
+            kind = pdfium.FPDFPageObj_GetType(obj)
+            place = len(self.sequence) + len(shapes)
+            if kind == pdfium.FPDF_PAGEOBJ_TEXT:
+                self.sequence[ctypes.cast(obj, ctypes.c_void_p).value or 0] = place
+            elif kind == pdfium.FPDF_PAGEOBJ_PATH:
+                shapes.extend((place, shape) for shape in self._path(obj, matrix, rules))
+            elif kind == pdfium.FPDF_PAGEOBJ_FORM:
+                self._walk(obj, pdfium.FPDFFormObj_CountObjects, pdfium.FPDFFormObj_GetObject,
+                           _multiply(_object_matrix(obj), matrix), rules, shapes)
+
+    def _path(self, obj: Any, container: Matrix, rules: list[int]) -> list[Char]:
+        """The path's subpaths as pdfminer paints them: a thin line or rectangle is a rule,
+        a small filled shape a list marker."""
+        fill, stroke = ctypes.c_int(), ctypes.c_int()
+        pdfium.FPDFPath_GetDrawMode(obj, fill, stroke)
+        matrix = _multiply(_multiply(_object_matrix(obj), container), self.space)
+        x, y = ctypes.c_float(), ctypes.c_float()
+        shapes: list[Char] = []
+        shape: list[str] = []
+        points: list[tuple[float, float]] = []
+        curve = 0
+        for index in range(pdfium.FPDFPath_CountSegments(obj)):
+            segment = pdfium.FPDFPath_GetPathSegment(obj, index)
+            kind = pdfium.FPDFPathSegment_GetType(segment)
+            if kind == pdfium.FPDF_SEGMENT_BEZIERTO:
+                curve += 1
+                if curve % 3:  # pdfminer keeps a curve's end point, not its control points
+                    continue
+            pdfium.FPDFPathSegment_GetPoint(segment, x, y)
+            if kind == pdfium.FPDF_SEGMENT_MOVETO:
+                _subpath(shape, points, bool(fill.value), rules, shapes)
+                shape, points = [], []
+            shape.append("m" if kind == pdfium.FPDF_SEGMENT_MOVETO else "c" if kind == pdfium.FPDF_SEGMENT_BEZIERTO
+                         else "l")
+            points.append(_apply(matrix, x.value, y.value))
+            if pdfium.FPDFPathSegment_GetClose(segment):
+                shape.append("h")
+                points.append(points[0])
+        _subpath(shape, points, bool(fill.value), rules, shapes)
+        return shapes
+
+    # -- text
+
+    def _text(self, textpage: Any) -> tuple[list[int], list[Char]]:
+        """The page's characters in stream order, and the place in the stream of each."""
+        count = pdfium.FPDFText_CountChars(textpage)
+        if count <= 0:
+            return [], []
+        buffer = (ctypes.c_ushort * (count + 1))()
+        if pdfium.FPDFText_GetText(textpage, 0, count, buffer) == count + 1:
+            text = bytes(buffer)[:2 * count].decode("utf-16-le", "replace")
+        else:  # some characters have no place in pdfium's text: ask for each
+            text = "".join(chr(pdfium.FPDFText_GetUnicode(textpage, index)) for index in range(count))
+        objects = list(map(TEXT_OBJECT, repeat(textpage, count), range(count)))
+        origins = (ctypes.c_double * (2 * count))()
+        deque(map(ORIGIN, repeat(textpage, count), range(count),
+                  map(ctypes.byref, repeat(origins, count), range(0, 16 * count, 16)),
+                  map(ctypes.byref, repeat(origins, count), range(8, 16 * count, 16))), maxlen=0)
+        a, _, _, d, e, f = self.space
+        places: list[int] = []
+        chars: list[Char] = []
+        runs: dict[int | None, Run] = {}
+        run: Run | None = None
+        current: int | None = -1  # the text object whose run is in `run`
+        last_x = None
+        place, advances, simple, symbol, scale, top, bottom, name, size = -1, {}, False, False, 0.0, 0.0, 0.0, "", 0.0
+        for index, char, obj, x in zip(range(count), text, objects, origins[::2], strict=True):
+            if char in GENERATED and pdfium.FPDFText_IsGenerated(textpage, index):
+                continue
+            if char < " " or char >= "\ue000":
+                if char == MARKED_HYPHEN:
+                    if not pdfium.FPDFText_IsHyphen(textpage, index):
+                        continue
+                    char = "-"
+                elif (char < " " or char <= "\uf8ff") and pdfium.FPDFText_HasUnicodeMapError(textpage, index):
+                    char = f"(cid:{ord(char)})"  # as pdfminer names a glyph it has no text for
+            if x == last_x and obj == current:  # a piece of a ligature pdfium split
+                chars[-1] = self._joined(textpage, index, chars[-1], char)
+                continue
+            last_x = x if char not in GENERATED else None
+            if obj != current or run is None:
+                current, run = obj, runs.get(obj)
+                if run is None:
+                    run = runs[obj] = self._run(textpage, index, self.sequence.get(obj or 0, place))
+                place, advances, simple, symbol, scale = (run.place, run.font.advances, run.simple, run.font.symbol,
+                                                          run.scale)
+                top, bottom, name, size = d * run.top + f, d * run.bottom + f, run.font.name, run.size
+            advance = advances.get(char) if simple else None
+            if advance is None or advance < 0:
+                advance = run.font.advance(char) if simple else None
+                if advance is None:
+                    chars.append(self._turned(textpage, index, char, run))
+                    places.append(place)
+                    continue
+            left = a * x + e  # upright, unrotated: the box from the origin, the advance and the baseline
+            chars.append((BULLET if symbol else char, True, left, left + scale * advance, top, bottom, name, size))
+            places.append(place)
+        if places != sorted(places):
+            order = sorted(range(len(places)), key=places.__getitem__)
+            places, chars = [places[i] for i in order], [chars[i] for i in order]
+        return places, chars
+
+    def _run(self, textpage: Any, index: int, place: int) -> Run:
+        """What the characters of the text object of character `index` share."""
+        matrix = pdfium.FS_MATRIX()
+        pdfium.FPDFText_GetMatrix(textpage, index, matrix)
+        linear = (matrix.a, matrix.b, matrix.c, matrix.d, 0.0, 0.0)
+        a, b, c, d, _, _ = _multiply(linear, self.ctm)
+        font_size = pdfium.FPDFText_GetFontSize(textpage, index)
+        font = self.document.font(pdfium.FPDFTextObj_GetFont(pdfium.FPDFText_GetTextObject(textpage, index)))
+        x, y = ctypes.c_double(), ctypes.c_double()
+        pdfium.FPDFText_GetCharOrigin(textpage, index, x, y)
+        bottom = y.value + d * font.descent * font_size
+        return Run(place, font, abs(font_size * d), a * d > 0 and b * c <= 0,
+                   a > 0 and d > 0 and b == 0 and c == 0 and self.ctm[:4] == IDENTITY[:4],
+                   linear, font_size, a * font_size, bottom + d * font_size, bottom)
+
+    def _joined(self, textpage: Any, index: int, char: Char, piece: str) -> Char:
+        """`char` with the next piece of its ligature: its text, and the ligature's width,
+        which pdfium's box for the piece gives."""
+        box = pdfium.FS_RECTF()
+        pdfium.FPDFText_GetLooseCharBox(textpage, index, box)
+        right = self.space[0] * box.right + self.space[4]
+        return (char[0] + piece, char[1], char[2], max(char[3], right), *char[4:])
+
+    def _turned(self, textpage: Any, index: int, char: str, run: Run) -> Char:
+        """A character on a turned or slanted baseline (or of a glyph whose advance pdfium
+        cannot tell by its text): its box as pdfminer computes it, the corners of its advance
+        by one font size through its matrix."""
+        x, y = ctypes.c_double(), ctypes.c_double()
+        pdfium.FPDFText_GetCharOrigin(textpage, index, x, y)
+        advance = run.font.advance(char)
+        a = run.matrix[0]
+        if advance is not None:
+            width = advance * run.font_size
+        else:  # pdfium's box of the glyph: its advance, or its ink where that reaches further
+            box = pdfium.FS_RECTF()
+            pdfium.FPDFText_GetLooseCharBox(textpage, index, box)
+            width = (box.right - box.left) / a if a else 0.0
+        low = run.font.descent * run.font_size
+        origin = (*run.matrix[:4], x.value, y.value)
+        corners = [_apply(self.ctm, *_apply(origin, u, v)) for u in (0.0, width) for v in (low, low + run.font_size)]
+        xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+        left, top = self.offset
+        return (BULLET if run.font.symbol else char, run.upright, left + min(xs), left + max(xs), top - max(ys),
+                top - min(ys), run.font.name, max(ys) - min(ys))
+
+
+@dataclass(slots=True)
+class Run:
+    """What the characters of one text object share: the object's place in the stream, the font,
+    pdfminer's size (the font size times the matrix's vertical scale), upright-ness, whether the
+    box can be made from the origin and the advance (upright, unrotated), the matrix, the
+    font size and its horizontal scale, and the top and bottom of the box in user space."""
+
+    place: int
+    font: Font
+    size: float
+    upright: bool
+    simple: bool
+    matrix: Matrix
+    font_size: float
+    scale: float
+    top: float
+    bottom: float
+
+
+def _subpath(shape: list[str], points: list[tuple[float, float]], fill: bool, rules: list[int],
+             shapes: list[Char]) -> None:
+    """One subpath, classified as pdfminer's `paint_path` does (points in page space): a thin
+    line or rectangle counts as a rule, a small filled shape is a list marker."""
+    if len(shape) < 2 or shape[0] != "m":
+        return
+    text = "".join(shape)
+    if len(text) > 3 and text.endswith("lh") and points[-2] == points[0]:  # a redundant line back to the start
+        text, points = text[:-2] + "h", points[:-2] + points[-1:]
+    if text in ("ml", "mlh"):
+        points, rule = points[:2], True
+    elif text in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = points
+        rule = points[0] == points[4] and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
+                                           or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0))
+    else:
+        rule = False
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    width, height = max(xs) - min(xs), max(ys) - min(ys)
+    if rule and min(width, height) <= RULE_WIDTH:
+        rules[0] += 1
+    elif fill and is_bullet_shape(width, height):
+        shapes.append((BULLET, True, min(xs), max(xs), min(ys), max(ys), BULLET_SHAPE_FONT, height))
+
+
+def _merged(places: list[int], chars: list[Char], shapes: list[tuple[int, Char]]) -> Iterator[Char]:
+    """The characters with the drawn list markers put in at their places in the stream."""
+    shapes.reverse()
+    for place, char in zip(places, chars, strict=True):
+        while shapes and shapes[-1][0] < place:
+            yield shapes.pop()[1]
+        yield char
+    while shapes:
+        yield shapes.pop()[1]
+
+
+def _object_matrix(obj: Any) -> Matrix:
+    matrix = pdfium.FS_MATRIX()
+    if not pdfium.FPDFPageObj_GetMatrix(obj, matrix):
+        return IDENTITY
+    return (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+
+
+def _multiply(first: Matrix, then: Matrix) -> Matrix:
+    """`first`, then `then`, in PDF's row-vector convention (pdfminer's `mult_matrix`)."""
+    a1, b1, c1, d1, e1, f1 = first
+    a0, b0, c0, d0, e0, f0 = then
+    return (a0 * a1 + c0 * b1, b0 * a1 + d0 * b1, a0 * c1 + c0 * d1, b0 * c1 + d0 * d1,
+            a0 * e1 + c0 * f1 + e0, b0 * e1 + d0 * f1 + f0)
+
+
+def _apply(matrix: Matrix, x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = matrix
+    return a * x + c * y + e, b * x + d * y + f
