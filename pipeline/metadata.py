@@ -33,6 +33,7 @@ DATE_DEFAULT = datetime(2000, 1, 1)  # no part of a matched date is ever taken f
 NUMBERED_LINE = re.compile(r"\s*(?:\d{1,2}|[IVX]{1,4})\b")
 PARAGRAPH_END = re.compile(r"\n[ \t]*\n|$")
 SENTENCE_OR_PARAGRAPH_END = re.compile(r"[.!?](?=\s)|\n[ \t]*\n")
+WRAPPED_LINE = re.compile(r"(?<![.:;])[ \t]*\n[ \t]*[a-z][^\n]*?(?=[ \t]*(?:\n|$))")  # a line going on in lower case
 MIN_LISTED_RESPONDENTS = 3  # a footnote or sentence naming fewer States is no respondents list
 ADDED_LIST = re.compile(r"[ \t]*\([^()\n]{0,200}\)")  # the codes of respondents added after a count: "(GE, MD)"
 DATE_WRAP = 30  # characters after the query line searched for the rest of a wrapped date
@@ -169,8 +170,9 @@ class Metadata(RuleComponent):
             if candidate is None:
                 continue
             subject = self._first("TITLE_SUBJECT", text, *candidate)
-            if subject is not None:  # a title line set by its layout may wrap
-                title = (subject.start("title"), candidate[1] if candidate is layout else subject.end("title"))
+            if subject is not None:  # a title line set by its layout may wrap, and so may a text's
+                stop = candidate[1] if candidate is layout else _wrapped_end(text, subject.end("title"))
+                title = (subject.start("title"), stop)
                 _add(doc, spans, title, "TITLE")
                 return collapse(text[title[0]:title[1]])
         if layout is not None and (query_line is None or not layout[0] <= query_line[0] < layout[1]):
@@ -331,6 +333,14 @@ def _within(mentions: list[Span], container: Span) -> list[Span]:
     """The mentions (in text order) that start inside the container, found by bisection."""
     start = bisect_left(mentions, container.start_char, key=attrgetter("start_char"))
     return mentions[start:bisect_left(mentions, container.end_char, key=attrgetter("start_char"))]
+
+
+def _wrapped_end(text: str, end: int) -> int:
+    """Where a title line ends, with the lines it wraps onto: those that go on in lower case
+    ('... of temporary' / 'protection and secondary movements')."""
+    while (match := WRAPPED_LINE.match(text, end)) is not None:
+        end = match.end()
+    return end
 
 
 def _sentence_end(text: str, position: int) -> int:

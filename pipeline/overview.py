@@ -31,7 +31,7 @@ from ._extensions import (
 from .countries import COUNTRIES
 from .normalize import plain_text
 from .rules import PatternRule, RuleComponent
-from .sections import QUESTIONS, TABLE_BLOCKS, aligned_cells, collapse, question_number
+from .sections import QUESTIONS, RULE_LINE, TABLE_BLOCKS, aligned_cells, collapse, question_number
 
 __all__ = ["TABLE_COUNTRIES", "TableRule", "UnreadTable", "OverviewTables", "Cell", "table_rows", "joined_rows"]
 
@@ -190,7 +190,7 @@ def table_rows(doc: Doc, start: int, end: int, columns: tuple[int, ...] | None =
         line_end = end if line_end < 0 else line_end
         line = text[position:line_end]
         first, last = line.find("|"), line.rfind("|")
-        if columns is not None and line.strip():
+        if columns is not None and line.strip() and not RULE_LINE.fullmatch(line):
             cells_of_line = aligned_cells(text, position, line_end, columns)
             rows.append([Cell(s, e, plain_text(doc, s, e)) for s, e in cells_of_line])
         elif 0 <= first < last:

@@ -20,8 +20,8 @@ from ._extensions import group, install_extensions, set_group, span_values
 from .normalize import LAYOUT_HEADINGS
 from .rules import LexiconRule, PatternRule, RuleComponent
 
-__all__ = ["aligned_cells", "HEADINGS", "TABLE_BLOCKS", "REPLY_MARKERS", "QUESTIONS", "QUESTION_BODIES", "STATEMENTS",
-           "SectionRule", "SectionLexicon", "Heading", "Sections", "collapse", "question_number"]
+__all__ = ["HEADINGS", "TABLE_BLOCKS", "REPLY_MARKERS", "QUESTIONS", "QUESTION_BODIES", "STATEMENTS", "RULE_LINE",
+           "SectionRule", "SectionLexicon", "Heading", "Sections", "aligned_cells", "collapse", "question_number"]
 
 HEADINGS = "emn_headings"
 TABLE_BLOCKS = "emn_table_blocks"
@@ -40,6 +40,7 @@ LAST_WORD = re.compile(r"([\w.]+)\.?$")  # the word a full stop ends, to test fo
 ABBREVIATION_REACH = 64  # characters searched back for that word
 NEXT_CHAR = re.compile(r"\s*(\S)")  # the first character after a possible sentence end
 LINE = re.compile(r"[^\n]*")
+RULE_LINE = re.compile(r"[ \t]*[-=_\u2013\u2014\u2500]+[ \t]*")  # a line drawn under a plain-text table's header
 
 
 def collapse(text: str) -> str:
@@ -246,6 +247,13 @@ class Sections(RuleComponent):
         A question's body runs to the next heading. Where questions are listed up front and
         answered under short headings ('Question 1'), the list gives the question's text and
         the answer section its body; a question listed twice keeps the heading that has one."""
+        answer_headings = [h for h in headings if h.kind == ANSWER and h.number]
+        if answer_headings:
+            listed_numbers = {h.number for h in headings if h.kind == QUESTION and h.start < answer_headings[0].start}
+            for heading in headings:  # '**2a)** Access is ...' in an answer section answers sub-question 2a
+                if heading.kind == PARENT and heading.start > answer_headings[0].start \
+                        and heading.number in listed_numbers:
+                    heading.kind, heading.end = ANSWER, heading.text_start
         boundaries = [h for h in headings if h.kind != PARENT]
         body_of: dict[int, tuple[int, int]] = {}
         for index, heading in enumerate(boundaries):
@@ -382,6 +390,8 @@ class Sections(RuleComponent):
     def _under(self, text: str, start: int, end: int, columns: tuple[int, ...]) -> int:
         """How many cells a line has if they start under the columns (the first in the first,
         one per column, a lone cell short as a label); else 0."""
+        if RULE_LINE.fullmatch(text, start, end) and text[start:end].strip():
+            return 1  # a rule under the header ('------'), part of the table
         cells = self._cells(text, start, end)
         if not cells or cells[0][0] - start > columns[0] + COLUMN_SLACK or len(cells) > len(columns):
             return 0

@@ -56,6 +56,8 @@ def test_query_number_and_date(process, first_line, query_id, query_date):
          ["AT", "BE", "CZ"]),
         ("It is based on responses from 3 EMN NCPs\u00b9 and two EMN observer countries (GE, MD).",
          "\u00b9 AT, BE, CZ.", 5, ["AT", "BE", "CZ", "GE", "MD"]),
+        ("In total, 5 responses were received, from 3 Member States (AT, BE, CZ), from Norway and from the "
+         "Republic of Moldova.", "", 5, ["AT", "BE", "CZ", "NO", "MD"]),
         ("| Requested by | the AT EMN NCP |\n"
          "| Responses | 3 EMN NCPs (AT, BE, NO) and one EMN observer country, Georgia (GE) |",
          "", 4, ["AT", "BE", "NO", "GE"]),
@@ -90,6 +92,9 @@ def test_a_date_wrapped_onto_the_next_line_stays_out_of_the_title(process):
          "2021.3", "alternatives to detention"),
         ("EMN Ad-Hoc Query on Detention\n\nQuery number: AHQ 2022.08\n\nLaunched on 3 May 2022", "2022.08",
          "Detention"),
+        ("Summary of EMN Ad-Hoc Query 2022.29 on registration of beneficiaries of temporary\nprotection and "
+         "secondary movements\n\nRequested by the BE EMN NCP on 26 April 2022", "2022.29",
+         "registration of beneficiaries of temporary protection and secondary movements"),
     ],
 )
 def test_year_numbered_queries_and_titles_after_on(process, first_line, query_id, title):

@@ -27,6 +27,12 @@ def test_a_plain_text_table_aligned_with_spaces_is_read_by_its_columns(process):
     assert [(r.country, r.evidence, r.mention_type) for r in doc._.table_responses][0] == ("AT", "AT | X | ", "table")
 
 
+def test_a_rule_under_an_indented_plain_text_header_belongs_to_the_table(process):
+    doc = process(summary_with("    State        Yes        No\n    ----------------------------\n"
+                               "    AT           X\n    BE                      X\n    CZ           X"))
+    assert rows(doc) == [("1.1", "AT", "yes", ""), ("1.1", "BE", "no", ""), ("1.1", "CZ", "yes", "")]
+
+
 def test_prose_with_double_spaces_is_no_table(process):
     doc = process(summary_with("Austria applies it.  Belgium does not (BE).\nThe rule is old and it is applied\n"
                                "whenever a question of principle arises in the procedure of the courts.\n"

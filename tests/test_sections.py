@@ -144,6 +144,14 @@ def test_questions_listed_up_front_are_answered_under_short_headings(process):
     assert bodies == {"1": "Yes (AT, BE).", "2a": "A court (AT).", "2b": "No (BE)."}
 
 
+def test_a_sub_questions_label_opening_a_paragraph_of_an_answer_section_answers_it(process):
+    doc = process("The questions:\n\n1. Is there a procedure?\n2. Conditions:\n   2a) Is a permit needed?\n"
+                  "   2b) Are sectors restricted?\n\n## Question 1\n\nYes (AT).\n\n## Question 2\n\n"
+                  "**2a)** A permit is needed (AT, BE).\n\n**2b)** No such restrictions apply in (AT).\n")
+    bodies = {b.label_: " ".join(b.text.split()) for b in doc.spans[QUESTION_BODIES]}
+    assert bodies["2a"].endswith("A permit is needed (AT, BE).") and bodies["2b"].endswith("apply in (AT).")
+
+
 def test_a_block_heading_ends_the_question_before_it(process):
     doc = process("1.1 Is it in law?\n\nYes (AT).\n\nBlock 2: Practice\n\nSome words (BE).\n\n"
                   "2.1 Is it used?\n\nNo (BE).\n")

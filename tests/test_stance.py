@@ -116,6 +116,7 @@ def test_observer_states_by_name_only_where_they_respond(process):
     ("No statistics exist in (AT, BE).", "no_information"),
     ("No figures on this are available for (AT, BE).", "no_information"),
     ("No nationwide statistics are available in (AT, BE).", "no_information"),
+    ("No fee information was provided by (AT, BE).", "no_information"),
 ])
 def test_statistics_not_kept_deny_and_not_available_are_no_information(process, sentence, stance):
     doc = process(summary(sentence))
@@ -126,6 +127,24 @@ def test_states_without_the_practice_deny_it(process):
     doc = process(summary("States without a dedicated procedure (AT, CY) assess it incidentally, "
                           "while it can be done without any further authorisation in (BE)."))
     assert {(s.label_, s._.stance) for s in doc.spans[RESPONSES]} == {("AT", "no"), ("CY", "no"), ("BE", "yes")}
+
+
+@pytest.mark.parametrize("sentence", [
+    "In (AT, BE) the applicant must demonstrate that he cannot obtain a passport.",
+    "In (AT, BE) it is not uncommon for the fee to be waived.",
+    "In (AT, BE) proof is required, for example a refusal that cannot be appealed.",
+    "In (AT, BE) proof is required, or a statement explaining why it cannot be obtained.",
+])
+def test_a_negation_that_is_the_condition_a_double_negation_or_an_example_denies_nothing(process, sentence):
+    doc = process(summary(sentence))
+    assert {s._.stance for s in doc.spans[RESPONSES]} == {"yes"}
+
+
+def test_a_named_state_that_no_longer_requires_what_the_question_asks_denies_it(process):
+    text = ("Summary of EMN Ad-Hoc Query No. 4711 from 2 May 2022\n\nA test query\n\n1. INTRODUCTION\n\n"
+            "It is based on contributions from 3 countries.\u00b9\n\n\u00b9 AT, BE, FR.\n\n2. SUMMARY\n\n"
+            "2.1. Is the document conditional on proof of identity?\n\n**France** no longer requires such proof.\n")
+    assert stances(process(text)) == [("FR", "no")]
 
 
 def test_data_not_collected_deny_and_data_not_available_is_no_information(process):
