@@ -43,6 +43,8 @@ PLAIN_MARKER = "PLAIN_MARKER"  # a footnote marker in plain digits: blanked when
 PLAIN_FOOTNOTE = "PLAIN_FOOTNOTE"  # a paragraph opening with a plain number: a footnote when its marker precedes
 RUNNING_LINE = "RUNNING_LINE"  # a line blanked where it repeats: page furniture of a text conversion
 HEADING_MARK = "HEADING_MARK"  # a Markdown heading: its '#' marks blanked, its text a layout heading of that level
+ENDNOTES = "ENDNOTES"  # numbered notes under a 'Notes' heading at the end: each note a footnote (group 'notes')
+NOTE_NUMBER = re.compile(r"(?m)^[ \t]*\d{1,3}[.)]?[ \t]+(?=\S)")  # where each endnote starts
 MIN_RUNNING_WORDS = 3  # a repeated line this long is a running header, not a repeated short word
 TITLE_LINES = 6  # the lines at the top where the title stands, which a running header may repeat
 AFFIXES = ("PREFIX", "SUFFIX", "INFIX")
@@ -59,7 +61,8 @@ class NormalizerRule(PatternRule):
     """
 
     CATEGORIES: ClassVar[frozenset[str]] = frozenset(
-        {BLANK, KEEP_GROUP, BOLD_GROUP, FOOTNOTE, PLAIN_MARKER, PLAIN_FOOTNOTE, RUNNING_LINE, HEADING_MARK})
+        {BLANK, KEEP_GROUP, BOLD_GROUP, FOOTNOTE, PLAIN_MARKER, PLAIN_FOOTNOTE, RUNNING_LINE, HEADING_MARK,
+         ENDNOTES})
     PATTERN_KINDS: ClassVar[frozenset[str]] = frozenset({"regex"})
 
 
@@ -207,6 +210,8 @@ class Normalizer(RuleComponent):
                     blanks.append(match.span())
                 elif category == FOOTNOTE:
                     footnotes.append(match.span())
+                elif category == ENDNOTES:
+                    footnotes += endnotes(text, *match.span("notes"))
                 elif category == HEADING_MARK:
                     blanks += [(match.start(), match.start("text")), (match.end("text"), match.end())]
                     headings.append((*match.span("text"), len(match.group("marks"))))
@@ -246,6 +251,12 @@ def running_lines(text: str, lines: list[re.Match]) -> list[tuple[int, int]]:
             occurrences.setdefault(" ".join(words), []).append(line)
     return [line.span("line") for repeated in occurrences.values() if len(repeated) > 1
             for line in repeated if line.start() >= title_end]
+
+
+def endnotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The ranges of the numbered notes in a block of endnotes, each from its number to the next."""
+    starts = [match.start() for match in NOTE_NUMBER.finditer(text, start, end)]
+    return [(first, (starts + [end])[index + 1]) for index, first in enumerate(starts)]
 
 
 def plain_footnotes(markers: list[re.Match], paragraphs: list[re.Match]) -> list[tuple[re.Match, re.Match]]:

@@ -31,6 +31,7 @@ QUESTION_BODIES = "emn_question_bodies"
 STATEMENTS = "emn_statements"
 
 MAX_HEADING_LINES = 4  # a heading wraps over at most this many lines
+NOTE_REACH = 6  # line breaks between a table and its note or caption below it (a footnote blanked between)
 MIN_ALIGNED_ROWS = 3  # rows under its header that make lines aligned on columns a table
 MAX_HEADER_CELL = 40  # characters: a column header is a label, not a sentence
 COLUMN_SLACK = 2  # characters a cell may start before its column (a mark centred under its header)
@@ -338,9 +339,9 @@ class Sections(RuleComponent):
             caption = self._paragraph_before(text, start)
             if caption is not None and any(p.match(text, caption[0]) for p in self.table_caption):
                 outside.append(caption)
-            cursor = end
-            while (note := self._paragraph_after(text, cursor)) is not None \
-                    and any(p.match(text, note[0]) for p in self.table_note):
+            cursor = end  # below it, its notes, and a caption set under the table (past blanked footnotes)
+            while (note := self._paragraph_after(text, cursor, NOTE_REACH)) is not None \
+                    and any(p.match(text, note[0]) for p in self.table_note + self.table_caption):
                 outside.append(note)
                 cursor = note[1]
         return [(start, end) for start, end in tables], sorted(outside), aligned
@@ -417,12 +418,12 @@ class Sections(RuleComponent):
         return start + len(text[start:end]) - len(text[start:end].lstrip()), end
 
     @staticmethod
-    def _paragraph_after(text: str, position: int) -> tuple[int, int] | None:
-        """The paragraph just below a position, at most one blank line away."""
+    def _paragraph_after(text: str, position: int, reach: int = 2) -> tuple[int, int] | None:
+        """The paragraph just below a position, at most `reach` line breaks away (one blank line)."""
         start = position
         while start < len(text) and text[start].isspace():
             start += 1
-        if start >= len(text) or text.count("\n", position, start) > 2:
+        if start >= len(text) or text.count("\n", position, start) > reach:
             return None
         gap = BLANK_LINE.search(text, start)
         return start, gap.start() if gap else len(text)

@@ -87,6 +87,7 @@ def test_parentheses_holding_only_names_are_a_list(process):
         ("AT or CZ may apply it.", ["AT", "CZ"]),
         ("The question was not applicable to IE, which has not opted in.", ["IE"]),
         ("Most apply it, while SK had no information.", ["SK"]),
+        ("Most apply it. CZ had no information on the matter.", ["CZ"]),
         ("It applies in AT, NO and the observer country MD.", ["AT", "NO", "MD"]),
     ],
 )

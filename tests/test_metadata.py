@@ -56,6 +56,9 @@ def test_query_number_and_date(process, first_line, query_id, query_date):
          ["AT", "BE", "CZ"]),
         ("It is based on responses from 3 EMN NCPs\u00b9 and two EMN observer countries (GE, MD).",
          "\u00b9 AT, BE, CZ.", 5, ["AT", "BE", "CZ", "GE", "MD"]),
+        ("In total, 4 EMN Member and Observer Countries responded to the query.\u00b9",
+         "Notes\n\n1. AT, BE and NO, as well as the EMN observer country GE.\n2. Estonia changed its law.", 4,
+         ["AT", "BE", "NO", "GE"]),
         ("In total, 5 responses were received, from 3 Member States (AT, BE, CZ), from Norway and from the "
          "Republic of Moldova.", "", 5, ["AT", "BE", "CZ", "NO", "MD"]),
         ("| Requested by | the AT EMN NCP |\n"

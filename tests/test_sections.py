@@ -152,6 +152,12 @@ def test_a_sub_questions_label_opening_a_paragraph_of_an_answer_section_answers_
     assert bodies["2a"].endswith("A permit is needed (AT, BE).") and bodies["2b"].endswith("apply in (AT).")
 
 
+def test_a_tables_caption_and_note_below_it_past_a_footnote_are_no_statements(process):
+    doc = process("1.1 Is it in law?\n\n| State | Yes |\n|---|---|\n| AT | X |\n\nTable 1: Overview\n\n"
+                  "\u00b9 AT, BE.\n\nNote: IE replied late; PL indicated a review.\n\nIt is in law in (BE).\n")
+    assert [s.text for s in doc.spans[STATEMENTS]] == ["It is in law in (BE)."]
+
+
 def test_a_block_heading_ends_the_question_before_it(process):
     doc = process("1.1 Is it in law?\n\nYes (AT).\n\nBlock 2: Practice\n\nSome words (BE).\n\n"
                   "2.1 Is it used?\n\nNo (BE).\n")

@@ -134,6 +134,7 @@ def test_states_without_the_practice_deny_it(process):
     "In (AT, BE) it is not uncommon for the fee to be waived.",
     "In (AT, BE) proof is required, for example a refusal that cannot be appealed.",
     "In (AT, BE) proof is required, or a statement explaining why it cannot be obtained.",
+    "Of the (Member) States without a scheme, several admit them as self-employed persons (AT, BE).",
 ])
 def test_a_negation_that_is_the_condition_a_double_negation_or_an_example_denies_nothing(process, sentence):
     doc = process(summary(sentence))
