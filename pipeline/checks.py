@@ -31,7 +31,7 @@ from .countries import CODE_LISTS, COUNTRIES, NAME_LIST, UNKNOWN_CODES
 from .metadata import META, parse_number
 from .normalize import FOOTNOTES
 from .rules import PatternRule, RuleComponent, number_pattern, shared_config
-from .sections import HEADINGS, QUESTION_BODIES, QUESTIONS, STATEMENTS
+from .sections import HEADINGS, QUESTION_BODIES, QUESTIONS, STATEMENTS, bare_number
 from .stance import RESPONSES
 
 __all__ = ["CHECKS", "SEVERITY", "Finding", "CheckRule", "Checks", "check_rows", "unread_row"]
@@ -145,7 +145,7 @@ class Checks(RuleComponent):
             if label not in answered and not doc._.replies:  # a compilation answers in its replies
                 _finding(doc, findings, start, end, "question_gap",
                          f"question {label} is listed but no section answers it", label)
-            match = QUESTION_NUMBER.match(label)
+            match = QUESTION_NUMBER.match(bare_number(label))
             if match is None:
                 continue
             parts = tuple(int(p) for p in match.group("parts").split("."))
@@ -153,6 +153,7 @@ class Checks(RuleComponent):
             if previous is not None:
                 missing = _skipped(previous, (parts, letter))
                 if missing:
+                    missing = label[:len(label) - len(bare_number(label))] + missing  # 'Q2' where ids keep their Q
                     _finding(doc, findings, start, end, "question_gap",
                              f"question {missing} is missing before {label}", label)
             last = int(match.group("last")) if match.group("last") else None

@@ -31,7 +31,7 @@ from ._extensions import (
 from .countries import COUNTRIES
 from .normalize import plain_text
 from .rules import PatternRule, RuleComponent
-from .sections import QUESTIONS, RULE_LINE, TABLE_BLOCKS, aligned_cells, collapse, question_number
+from .sections import QUESTIONS, RULE_LINE, TABLE_BLOCKS, aligned_cells, bare_number, collapse, question_number
 
 __all__ = ["TABLE_COUNTRIES", "TableRule", "UnreadTable", "OverviewTables", "Cell", "table_rows", "joined_rows"]
 
@@ -160,7 +160,8 @@ class OverviewTables(RuleComponent):
         for pattern in self.patterns["QUESTION_HEADER"]:
             match = pattern.search(header)
             if match is not None:
-                return "question", question_number(match.group("number"))
+                number = question_number(match.group("number"))  # the document's own id for it: '1' or 'Q1'
+                return "question", next((q for q in questions.values() if bare_number(q) == number), number)
         if header.lower() in questions:
             return "question", questions[header.lower()]
         if self._says("IGNORED_HEADER", header) or not header:

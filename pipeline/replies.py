@@ -24,7 +24,7 @@ from .countries import COUNTRIES
 from .normalize import plain_text
 from .overview import Cell, table_rows
 from .rules import PatternRule, RuleComponent
-from .sections import QUESTIONS, REPLY_MARKERS, TABLE_BLOCKS
+from .sections import QUESTIONS, REPLY_MARKERS, TABLE_BLOCKS, bare_number
 
 __all__ = ["ANSWERS", "ReplyRule", "Answer", "Reply", "Replies"]
 
@@ -259,8 +259,9 @@ class Replies(RuleComponent):
         kept: list[tuple[tuple[str, ...], int, int]] = []
         last = -1
         for match in candidates:
-            first = questions.index(match.group("first")) if match.group("first") in questions else -1
-            final = questions.index(match.group("last")) if match.group("last") in questions else first
+            numbers = [bare_number(question) for question in questions]  # 'Q1:' and '1.' answer question 'Q1'
+            first = numbers.index(match.group("first")) if match.group("first") in numbers else -1
+            final = numbers.index(match.group("last")) if match.group("last") in numbers else first
             if first > last and final >= first and (not kept or match.start() >= kept[-1][2]):
                 kept.append((tuple(questions[first:final + 1]), match.start(), match.end()))
                 last = final

@@ -21,7 +21,8 @@ from .normalize import LAYOUT_HEADINGS
 from .rules import LexiconRule, PatternRule, RuleComponent
 
 __all__ = ["HEADINGS", "TABLE_BLOCKS", "REPLY_MARKERS", "QUESTIONS", "QUESTION_BODIES", "STATEMENTS", "RULE_LINE",
-           "SectionRule", "SectionLexicon", "Heading", "Sections", "aligned_cells", "collapse", "question_number"]
+           "SectionRule", "SectionLexicon", "Heading", "Sections", "aligned_cells", "bare_number", "collapse",
+           "question_number"]
 
 HEADINGS = "emn_headings"
 TABLE_BLOCKS = "emn_table_blocks"
@@ -114,10 +115,16 @@ def aligned_cells(text: str, start: int, end: int, columns: tuple[int, ...]) -> 
     return cells
 
 
-def question_number(written: str) -> str:
-    """A question id as the contract writes it: '3.2.b.' -> '3.2b', '2 a)' -> '2a', 'Q4-5' -> '4-5'."""
+def question_number(written: str, prefix: str = "") -> str:
+    """A question id as numbered in the text: '3.2.b.' -> '3.2b', '2 a)' -> '2a'; a number
+    written with its 'Q' keeps it ('Q4-5.' -> 'Q4-5', 'Q.2' -> 'Q2'), 'Question 3' is '3'."""
     number = re.sub(r"\s+", "", written).rstrip(".)")
-    return re.sub(r"\.(?=[a-h]$)", "", number)
+    return prefix + re.sub(r"\.(?=[a-h]$)", "", number)
+
+
+def bare_number(question_id: str) -> str:
+    """A question id without its 'Q', to pair 'Q1' with the '1.' of a list or a reply."""
+    return question_id[1:] if question_id[:1] == "Q" else question_id
 
 
 class Sections(RuleComponent):
@@ -224,8 +231,9 @@ class Sections(RuleComponent):
     def _heading(self, category: str, match: re.Match[str], text: str) -> Heading | None:
         groups = match.groupdict()
         text_start = match.start("text") if groups.get("text") is not None else match.end()
+        prefix = "Q" if groups.get("q") else ""  # 'Q1.' is numbered 'Q1', 'Question 1' is numbered '1'
         if category == "ANSWER_HEADING":
-            return Heading(match.start(), match.end(), match.end(), question_number(groups["number"]), ANSWER)
+            return Heading(match.start(), match.end(), match.end(), question_number(groups["number"], prefix), ANSWER)
         if category in ("PLAIN_HEADING", "SECTION_HEADING"):
             return Heading(match.start(), match.end(), text_start, None, SECTION)
         end = self._heading_end(text, text_start, match.end())
@@ -234,7 +242,7 @@ class Sections(RuleComponent):
             if not asks:
                 return None  # an enumerated bullet, not a sub-question
             return Heading(match.start(), end, text_start, None, QUESTION, letter=groups["letter"])
-        number = question_number(groups["number"])
+        number = question_number(groups["number"], prefix)
         if asks or category == "QUESTION_HEADING":
             return Heading(match.start(), end, text_start, number, QUESTION)
         title = collapse(text[text_start:match.end()])
@@ -250,10 +258,11 @@ class Sections(RuleComponent):
         the answer section its body; a question listed twice keeps the heading that has one."""
         answer_headings = [h for h in headings if h.kind == ANSWER and h.number]
         if answer_headings:
-            listed_numbers = {h.number for h in headings if h.kind == QUESTION and h.start < answer_headings[0].start}
+            listed_numbers = {bare_number(str(h.number)) for h in headings
+                              if h.kind == QUESTION and h.number and h.start < answer_headings[0].start}
             for heading in headings:  # '**2a)** Access is ...' in an answer section answers sub-question 2a
                 if heading.kind == PARENT and heading.start > answer_headings[0].start \
-                        and heading.number in listed_numbers:
+                        and bare_number(str(heading.number)) in listed_numbers:
                     heading.kind, heading.end = ANSWER, heading.text_start
         boundaries = [h for h in headings if h.kind != PARENT]
         body_of: dict[int, tuple[int, int]] = {}
@@ -266,8 +275,9 @@ class Sections(RuleComponent):
         if answers:
             first_answer = answers[0].start
             listed = {h.number: h for h in questions if h.start < first_answer}
+            listed_id = {bare_number(str(number)): str(number) for number in listed}  # 'Q1' answers '1.'
             later = [h for h in questions if h.start > first_answer]
-            bodies = [(str(a.number), body_of[id(a)]) for a in answers]
+            bodies = [(listed_id.get(bare_number(str(a.number)), str(a.number)), body_of[id(a)]) for a in answers]
             bodies += [(str(h.number), body_of[id(h)]) for h in later]
             return list(listed.values()) + later, bodies
         kept: dict[str, Heading] = {}

@@ -99,6 +99,14 @@ def test_a_skipped_question_number_is_a_question_gap(process):
         ("question_gap", "warning", "question 3.3 is missing before 3.4")]
 
 
+def test_questions_numbered_with_their_q_keep_it_and_a_skipped_one_is_a_gap(process):
+    text = "Summary\n\nQ1. Do they?\n\nYes (AT).\n\nQ3. And this?\n\n| State | Q3 |\n|---|---|\n| BE | Yes |\n"
+    doc = process(text)
+    assert [q.label_ for q in doc.spans["emn_questions"]] == ["Q1", "Q3"]
+    assert [(r.question_id, r.country) for r in doc._.table_responses] == [("Q3", "BE")]
+    assert findings(doc, "question_gap") == [("question_gap", "warning", "question Q2 is missing before Q3")]
+
+
 def test_letters_that_skip_are_a_gap_and_a_listed_question_without_answers_too(process):
     text = ("The following questions were asked:\n\n1. Is there a procedure?\n2. Which authority?\n"
             "3. Any plans?\n\nQuestion 1\n\nYes (AT).\n\nQuestion 3\n\nNo (BE).\n\n"
