@@ -89,6 +89,7 @@ def test_parentheses_holding_only_names_are_a_list(process):
         ("Most apply it, while SK had no information.", ["SK"]),
         ("Most apply it. CZ had no information on the matter.", ["CZ"]),
         ("It applies in AT, NO and the observer country MD.", ["AT", "NO", "MD"]),
+        ("Replies came from AT, BE plus NO.", ["AT", "BE", "NO"]),
     ],
 )
 def test_bare_codes_in_prose_are_code_lists(process, text, codes):
