@@ -150,7 +150,9 @@ def make_tokenizer() -> Callable[[Language], MarkupTokenizer]:
         rules = read_rules(default_rules_path("tokenizer"), AffixRule)
         tokenizer = MarkupTokenizer(
             nlp.vocab,
-            rules=defaults.tokenizer_exceptions,
+            # emoticons made only of punctuation ('):', ':(' ) would glue a list's ')' to the ':' after it
+            rules={text: tokens for text, tokens in defaults.tokenizer_exceptions.items()
+                   if any(char.isalnum() for char in text)},
             token_match=defaults.token_match,
             url_match=defaults.url_match,
             **affix_functions(rules),

@@ -63,3 +63,8 @@ def test_a_repeated_running_header_is_blanked_and_a_paragraph_runs_on(process):
     assert doc._.clean_text.count(header) == 1  # the title at the top stays
     assert "time of reply." in doc._.clean_text.split("They did so")[1]  # a repeated line ending a sentence stays
     assert [s._.stance for s in doc.spans[RESPONSES]] == ["yes"] * 4
+
+
+def test_a_lists_bracket_and_the_colon_after_it_are_two_tokens(nlp):
+    assert [t.text for t in nlp.make_doc("States (AT, BE): in AT")][5:8] == [")", ":", "in"]
+
