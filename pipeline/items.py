@@ -29,6 +29,7 @@ SUBJECT_LIST = "subject"  # right after the States it names: opens its own claus
 STATEMENT_LIST = "statement"  # the statement's list in another position ("either ... (A)")
 ITEM_LIST = "item"
 EDGE_PUNCTUATION = " \t\n,;:.-\u2013\u2014"
+ARTICLES = frozenset({"a", "an", "the"})  # open an item but are no preposition two items share
 
 
 @dataclass
@@ -176,9 +177,31 @@ class Items(RuleComponent):
             and not self.number_subject.search(before) and not self.exception.search(before) \
             and not self.alternative.search(before)
         comma = before.rfind(",")
-        if plain and second_role == ITEM_LIST and self.connector.match(second_before) and comma >= 0:
-            role, start = _item(before, comma + 1)
+        connector = self.connector.match(second_before)
+        if plain and second_role == ITEM_LIST and connector is not None:
+            if comma >= 0:
+                role, start = _item(before, comma + 1)
+            elif (shared := self._shared_opener(before, second_before, connector.end())) is not None:
+                role, start = _item(before, shared)
         return role, start, before, previous_end
+
+    def _shared_opener(self, before: str, second_before: str, connector_end: int) -> int | None:
+        """Where the first item starts when the items share their preposition, as the second
+        item's label has it: 'subject to a work permit (AT) or to a labour market test (CY)'
+        gives 'a work permit' ('to' joins like 'or'), 'given by the guardian (AT) or by the
+        applicant (BE)' gives 'by the guardian'."""
+        joined = re.findall(r"[\w']+", second_before[:connector_end].lower())
+        if joined and joined[-1] in self.item_openers - ARTICLES:
+            word, inside = joined[-1], False
+        else:
+            opener = re.match(r"\s*([\w']+)", second_before[connector_end:])
+            if opener is None or opener.group(1).lower() not in self.item_openers - ARTICLES:
+                return None
+            word, inside = opener.group(1), True
+        found = list(re.finditer(rf"\b{re.escape(word)}\b", before, re.IGNORECASE))
+        if not found:
+            return None
+        return found[-1].start() if inside else found[-1].end()
 
     def _names_nothing(self, label: str) -> bool:
         """A label of function words alone ('while in', 'and for') names no item."""

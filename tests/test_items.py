@@ -44,6 +44,14 @@ def test_statement_lists_carry_no_item(process, sentence):
     assert all(item == "" for _, item in items(process(summary(sentence))))
 
 
+@pytest.mark.parametrize(("sentence", "first"), [
+    ("Access is subject to a work permit (AT, BE) or to a labour market test (CY).", "a work permit"),
+    ("Consent is given by the guardian (AT, BE) or by the applicant alone (CY).", "by the guardian"),
+])
+def test_the_first_of_two_items_sharing_a_preposition_is_an_item(process, sentence, first):
+    assert {label for code, label in items(process(summary(sentence))) if code in ("AT", "BE")} == {first}
+
+
 def test_a_number_after_while_is_the_subject_of_its_list(process):
     doc = process(summary("A majority of respondents (AT, BE) reported that interviews can be held by video, "
                           "while seven (BG, EL) do not conduct remote interviews at all."))
