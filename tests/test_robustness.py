@@ -63,10 +63,14 @@ def test_huge_and_corrupt_files_are_refused_and_the_batch_goes_on(tmp_path):
 
 
 def test_a_document_over_its_time_limit_fails_alone(tmp_path):
-    result = emn("run", str(SAMPLES / "emn-ahq-1055-summary.pdf"), str(SAMPLES / "emn-ahq-1055-summary.txt"),
-                 "--out", str(tmp_path), "--timeout", "0.0001", "--jobs", "1")
+    long = tmp_path / "long.txt"  # a second or more of work: the limit is checked a few times a second
+    long.write_text((SAMPLES / "emn-ahq-1055-summary.txt").read_text(encoding="utf-8") * 80, encoding="utf-8")
+    result = emn("run", str(long), str(SAMPLES / "emn-ahq-1055-summary.txt"),
+                 "--out", str(tmp_path / "out"), "--timeout", "0.5", "--jobs", "1")
     assert result.returncode == 1
-    assert "limit per document" in result.stderr
+    assert [line for line in result.stderr.splitlines() if "limit per document" in line] == [
+        f"emn: error: {long}: took longer than the 0.5 s limit per document (--timeout)"]
+    assert "1 documents ok, 1 failed" in result.stdout
 
 
 def test_parallel_output_equals_serial_output_over_many_windows(tmp_path):
