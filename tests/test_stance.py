@@ -148,6 +148,12 @@ def test_a_named_state_that_no_longer_requires_what_the_question_asks_denies_it(
     assert stances(process(text)) == [("FR", "no")]
 
 
+@pytest.mark.parametrize("sentence", ["Two States (AT, BE), however, do not apply it.",
+                                      "Two States (AT, BE), on the other hand, do not apply it."])
+def test_a_contrast_set_off_by_commas_ends_no_clause(process, sentence):
+    assert {s._.stance for s in process(summary(sentence)).spans[RESPONSES]} == {"no"}
+
+
 def test_data_not_collected_deny_and_data_not_available_is_no_information(process):
     for sentence, stance in (("No data on returns are collected in (AT, BE).", "no"),
                              ("No data were available in (AT, BE).", "no_information")):

@@ -201,6 +201,9 @@ class Stance(RuleComponent):
         # A longer cue hides a cue of a category it outranks inside it, where it applies to the
         # same targets: 'either because' (TERMINATE) hides 'either', 'no data are collected'
         # (NEGATED) hides 'no data'.
+        text = doc._.clean_text  # a contrast set off by commas ('(BE), however, do not') ends no clause
+        kept = [cue for cue in kept if not (cue.category == TERMINATE and text[:cue.start].rstrip().endswith(",")
+                                            and text[cue.end:].lstrip().startswith(","))]
         covering: defaultdict[int, list[Cue]] = defaultdict(list)  # cues are a few tokens long: linear
         for other in kept:
             if other.category in OUTRANKS:
