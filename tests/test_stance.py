@@ -151,7 +151,8 @@ def test_a_named_state_that_no_longer_requires_what_the_question_asks_denies_it(
 @pytest.mark.parametrize("sentence", ["Two States (AT, BE), however, do not apply it.",
                                       "Two States (AT, BE), on the other hand, do not apply it."])
 def test_a_contrast_set_off_by_commas_ends_no_clause(process, sentence):
-    assert {s._.stance for s in process(summary(sentence)).spans[RESPONSES]} == {"no"}
+    doc = process(summary(sentence))
+    assert {s._.stance for s in doc.spans[RESPONSES]} == {"no"}
 
 
 def test_data_not_collected_deny_and_data_not_available_is_no_information(process):
