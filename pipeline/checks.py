@@ -31,7 +31,8 @@ from .countries import CODE_LISTS, COUNTRIES, NAME_LIST, UNKNOWN_CODES
 from .metadata import META, parse_number
 from .normalize import FOOTNOTES
 from .rules import PatternRule, RuleComponent, number_pattern, shared_config
-from .sections import HEADINGS, QUESTION_BODIES, QUESTIONS, STATEMENTS, bare_number
+from .schema import bare_number
+from .sections import HEADINGS, QUESTION_BODIES, QUESTIONS, STATEMENTS
 from .stance import RESPONSES
 
 __all__ = ["CHECKS", "SEVERITY", "Finding", "CheckRule", "Checks", "check_rows", "unread_row"]

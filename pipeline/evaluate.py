@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from .schema import STANCES
+from .schema import STANCES, bare_number
 
 __all__ = ["Score", "DocumentScore", "GoldError", "evaluate", "load_gold", "load_predictions", "render"]
 
@@ -216,15 +216,17 @@ def _rows(frame: pd.DataFrame, doc_id: str | None, columns: list[str]) -> pd.Dat
 
 
 def score_document(gold: Gold, doc_id: str, predictions: dict[str, pd.DataFrame]) -> DocumentScore:
+    # 'Q1' and '1' are one question: annotators number 'Q1.' either way
     pred_questions = _rows(predictions["questions"], doc_id, ["question_id", "question"])
-    gold_q = {(q, _collapse(t)) for q, t in gold.questions[["question_id", "question"]].itertuples(index=False)}
-    pred_q = {(q, _collapse(t)) for q, t in pred_questions.itertuples(index=False)}
+    gold_q = {(bare_number(q), _collapse(t))
+              for q, t in gold.questions[["question_id", "question"]].itertuples(index=False)}
+    pred_q = {(bare_number(q), _collapse(t)) for q, t in pred_questions.itertuples(index=False)}
 
     columns = ["question_id", "country", "stance", "item"]
-    gold_rows = [(q, c, s, normalise_item(i)) for q, c, s, i in
+    gold_rows = [(bare_number(q), c, s, normalise_item(i)) for q, c, s, i in
                  gold.responses[columns].itertuples(index=False)]
     pred_frame = predictions["responses"]
-    pred_rows = [(q, c, s, normalise_item(i)) for q, c, s, i in
+    pred_rows = [(bare_number(q), c, s, normalise_item(i)) for q, c, s, i in
                  _rows(pred_frame, doc_id, columns).itertuples(index=False)]
 
     core_gold = {row[:3] for row in gold_rows}
@@ -249,8 +251,9 @@ def score_document(gold: Gold, doc_id: str, predictions: dict[str, pd.DataFrame]
         checks = predictions["checks"]
         findings = checks[(checks["doc_id"] == doc_id) & (checks["kind"] == "contradicts_reply")]
         scores["contradictions"] = _score(
-            {(q, detail.split(":", 1)[0]) for q, detail in findings[["question_id", "detail"]].itertuples(index=False)},
-            {(q, c) for q, c in gold.contradictions[["question_id", "country"]].itertuples(index=False)})
+            {(bare_number(q), detail.split(":", 1)[0])
+             for q, detail in findings[["question_id", "detail"]].itertuples(index=False)},
+            {(bare_number(q), c) for q, c in gold.contradictions[["question_id", "country"]].itertuples(index=False)})
     question_ids = sorted({row[0] for row in core_gold | core_pred}, key=_question_order)
     per_question = {
         q: _score({r for r in core_pred if r[0] == q}, {r for r in core_gold if r[0] == q})

@@ -36,7 +36,7 @@ ARTICLES = frozenset({"a", "an", "the"})  # open an item but are no preposition 
 class ItemLexicon(LexiconRule):
     NAMES: ClassVar[frozenset[str]] = frozenset({
         "subject_nouns", "enumerators", "connectors", "clause_subjects", "alternatives", "weak_enumerators",
-        "item_openers", "subject_openers", "exception_phrases", "label_separators"})
+        "item_openers", "subject_openers", "exception_phrases", "label_separators", "light_verb_frames"})
 
 
 class Items(RuleComponent):
@@ -57,6 +57,8 @@ class Items(RuleComponent):
         self.enumerators = _alternation(words.get("enumerators", []))
         self.weak_enumerators = _alternation(words.get("weak_enumerators", []))
         self.item_openers = {w.lower() for w in words.get("item_openers", [])}
+        frames = words.get("light_verb_frames", [])
+        self.light_verb_frames = _alternation(frames) if frames else None
         self.function_words = self.item_openers | {w.lower() for w in words.get("subject_openers", [])} | {
             w.lower() for w in words.get("connectors", []) if w.isalpha()}
         self.connector = re.compile(
@@ -186,22 +188,37 @@ class Items(RuleComponent):
         return role, start, before, previous_end
 
     def _shared_opener(self, before: str, second_before: str, connector_end: int) -> int | None:
-        """Where the first item starts when the items share their preposition, as the second
+        """Where the first item starts when the items share their opening word, as the second
         item's label has it: 'subject to a work permit (AT) or to a labour market test (CY)'
         gives 'a work permit' ('to' joins like 'or'), 'given by the guardian (AT) or by the
         applicant (BE)' gives 'by the guardian'."""
         joined = re.findall(r"[\w']+", second_before[:connector_end].lower())
         if joined and joined[-1] in self.item_openers - ARTICLES:
-            word, inside = joined[-1], False
+            words, inside = [joined[-1]], False
         else:
             opener = re.match(r"\s*([\w']+)", second_before[connector_end:])
-            if opener is None or opener.group(1).lower() not in self.item_openers - ARTICLES:
+            if opener is None or opener.group(1).lower() not in self.item_openers:
                 return None
-            word, inside = opener.group(1), True
-        found = list(re.finditer(rf"\b{re.escape(word)}\b", before, re.IGNORECASE))
+            if opener.group(1).lower() in ARTICLES:
+                return self._first_noun_phrase(before)
+            words, inside = [opener.group(1)], True
+        pattern = r"\b(?:" + "|".join(re.escape(word) for word in words) + r")\b"
+        found = list(re.finditer(pattern, before, re.IGNORECASE))
         if not found:
             return None
         return found[-1].start() if inside else found[-1].end()
+
+    def _first_noun_phrase(self, before: str) -> int | None:
+        """Where the first of items opening with an article starts: at the first article after
+        the subject that no preposition governs ('safeguards are the presence of a caseworker
+        in the room (BE), a test call (DE)'), past a frame such as 'takes the form of'."""
+        frames = [m.span() for m in self.light_verb_frames.finditer(before)] if self.light_verb_frames else []
+        for article in re.finditer(r"\b(?:a|an|the)\b", before, re.IGNORECASE):
+            previous = re.findall(r"[\w']+", before[:article.start()].lower())
+            if previous and previous[-1] not in self.item_openers \
+                    and not any(start <= article.start() < end for start, end in frames):
+                return article.start()
+        return None
 
     def _names_nothing(self, label: str) -> bool:
         """A label of function words alone ('while in', 'and for') names no item."""

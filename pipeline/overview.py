@@ -31,7 +31,8 @@ from ._extensions import (
 from .countries import COUNTRIES
 from .normalize import plain_text
 from .rules import PatternRule, RuleComponent
-from .sections import QUESTIONS, RULE_LINE, TABLE_BLOCKS, aligned_cells, bare_number, collapse, question_number
+from .schema import bare_number
+from .sections import QUESTIONS, RULE_LINE, TABLE_BLOCKS, aligned_cells, collapse, question_number
 
 __all__ = ["TABLE_COUNTRIES", "TableRule", "UnreadTable", "OverviewTables", "Cell", "table_rows", "joined_rows"]
 

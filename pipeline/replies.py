@@ -24,7 +24,8 @@ from .countries import COUNTRIES
 from .normalize import plain_text
 from .overview import Cell, table_rows
 from .rules import PatternRule, RuleComponent
-from .sections import QUESTIONS, REPLY_MARKERS, TABLE_BLOCKS, bare_number
+from .schema import bare_number
+from .sections import QUESTIONS, REPLY_MARKERS, TABLE_BLOCKS
 
 __all__ = ["ANSWERS", "ReplyRule", "Answer", "Reply", "Replies"]
 

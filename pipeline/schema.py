@@ -16,6 +16,7 @@ __all__ = [
     "STANCES",
     "MENTION_TYPES",
     "KINDS",
+    "bare_number",
 ]
 
 DOCUMENT_COLUMNS = (
@@ -39,3 +40,10 @@ INT_COLUMNS = frozenset({"start_char", "end_char", "page", "n_respondents_stated
 STANCES = ("yes", "no", "no_information", "mention")
 MENTION_TYPES = ("code_list", "name", "table", "reply")
 KINDS = ("summary", "compilation")
+
+
+def bare_number(question_id: str) -> str:
+    """A question id without its 'Q': 'Q1' and '1' name the same question, as a list numbered
+    '1.' and a heading 'Q1', or two annotators, write it."""
+    return question_id[1:] if question_id[:1] == "Q" and question_id[1:2].isdigit() else question_id
+

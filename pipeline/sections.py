@@ -19,9 +19,10 @@ from spacy.tokens import Doc, Span
 from ._extensions import group, install_extensions, set_group, span_values
 from .normalize import LAYOUT_HEADINGS
 from .rules import LexiconRule, PatternRule, RuleComponent
+from .schema import bare_number
 
 __all__ = ["HEADINGS", "TABLE_BLOCKS", "REPLY_MARKERS", "QUESTIONS", "QUESTION_BODIES", "STATEMENTS", "RULE_LINE",
-           "SectionRule", "SectionLexicon", "Heading", "Sections", "aligned_cells", "bare_number", "collapse",
+           "SectionRule", "SectionLexicon", "Heading", "Sections", "aligned_cells", "collapse",
            "question_number"]
 
 HEADINGS = "emn_headings"
@@ -121,10 +122,6 @@ def question_number(written: str, prefix: str = "") -> str:
     number = re.sub(r"\s+", "", written).rstrip(".)")
     return prefix + re.sub(r"\.(?=[a-h]$)", "", number)
 
-
-def bare_number(question_id: str) -> str:
-    """A question id without its 'Q', to pair 'Q1' with the '1.' of a list or a reply."""
-    return question_id[1:] if question_id[:1] == "Q" else question_id
 
 
 class Sections(RuleComponent):

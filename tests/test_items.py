@@ -47,6 +47,9 @@ def test_statement_lists_carry_no_item(process, sentence):
 @pytest.mark.parametrize(("sentence", "first"), [
     ("Access is subject to a work permit (AT, BE) or to a labour market test (CY).", "a work permit"),
     ("Consent is given by the guardian (AT, BE) or by the applicant alone (CY).", "by the guardian"),
+    ("Support takes the form of a one-off grant (AT, BE), a loan (NL) or a guarantee (IE).", "a one-off grant"),
+    ("Safeguards are the presence of a lawyer in the room with the applicant (AT, BE) and a test call (DE).",
+     "the presence of a lawyer in the room with the applicant"),
 ])
 def test_the_first_of_two_items_sharing_a_preposition_is_an_item(process, sentence, first):
     assert {label for code, label in items(process(summary(sentence))) if code in ("AT", "BE")} == {first}
