@@ -67,3 +67,9 @@ def test_recall_counts_what_the_gold_has_and_the_output_missed(tmp_path):
     assert result.per_stance["yes"].recall == 1.0 and result.per_stance["no"].recall == 0.0
     assert result.per_question["1.1"].recall == 0.5
     assert result.scores["respondents"].recall == 1.0
+
+
+def test_a_question_numbered_q1_in_one_table_and_1_in_the_other_is_one_question(tmp_path):
+    result = write_case(tmp_path, [("1", "AT", "yes", ""), ("Q2", "BE", "no", "")],
+                        [("Q1", "AT", "yes", ""), ("2", "BE", "no", "")])
+    assert result.scores["responses_core"].f1 == 1.0
