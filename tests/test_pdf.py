@@ -13,6 +13,7 @@ import re
 from dataclasses import astuple
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from reportlab.lib.pagesizes import A4, letter
 from reportlab.lib.pdfencrypt import StandardEncryption
@@ -24,6 +25,8 @@ from pipeline.export.batch import run_batch
 from pipeline.export.writers import read_table
 from pipeline.ingest import IngestError, read_source
 from pipeline.ingest.pdf import read_pdf
+from pipeline.ingest.pdf_tables import ruling
+from pipeline.ingest.pdfium import PdfiumDocument
 from pipeline.ingest.text import content_kind
 
 from .conftest import DATA, SAMPLES, split_rendering
@@ -612,6 +615,24 @@ ALL_PDFS = sorted([*SAMPLES.glob("*.pdf"), *DATA.glob("*/*.pdf")])  # Word, Libr
 def test_both_engines_give_the_same_source(path):
     data = path.read_bytes()
     assert_same_source(read_pdf(path, data), read_pdf(path, data, engine="pdfplumber"))
+
+
+def edge_keys(edges) -> list[tuple]:
+    """Edges as pdfplumber's table finder reads them; pdfium keeps coordinates as 32-bit floats."""
+    return [(e["object_type"], e["orientation"], *(round(e[k], 3) for k in ("x0", "x1", "top", "bottom")))
+            for e in edges]
+
+
+@pytest.mark.parametrize("path", [path for path in ALL_PDFS if "pairs" in path.parent.name],
+                         ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_pdfium_paths_give_the_edges_pdfplumber_finds_tables_in(path):
+    data = path.read_bytes()
+    with pdfplumber.open(io.BytesIO(data)) as pdf, PdfiumDocument(data) as document:
+        for index, page in enumerate(pdf.pages):
+            pdfium_page = document.page(index)
+            list(pdfium_page.chars([0]))
+            assert edge_keys(ruling(pdfium_page.painted).edges) == edge_keys(page.edges), index + 1
+            pdfium_page.close()
 
 
 def test_both_engines_give_the_same_rows(tmp_path):

@@ -9,7 +9,8 @@ boxes go to the `Source` fields instead of markup.
 
 Engines: the characters come from pdfium (`pdfium.py`, the default) or from pdfminer through
 pdfplumber (`layout_chars`), as the same tuples; everything from words on is shared. pdfplumber's
-table finder reads the ruled tables, opened only for the pages that draw enough rules.
+table finder reads the ruled tables on the pages that draw enough rules, from the edges the
+engine found.
 
 Speed: we make ONE plain pass over the characters in stream order (`page_words`) and then only
 touch words and lines; with pdfminer, parsing the page dominates, so the reader costs about what
@@ -726,6 +727,10 @@ class PageReader(Protocol):
         """The page's characters in stream order; the rules it draws are counted into `rules`."""
         ...
 
+    def tables(self, lines: list[Line]) -> list[TableBlock]:
+        """The page's ruled tables filled with the words of `lines` (after `chars`)."""
+        ...
+
     def close(self) -> None:
         """Release what the engine holds for the page."""
         ...
@@ -752,38 +757,16 @@ class PlumberPage:
     def chars(self, rules: list[int]) -> Iterator[Char]:
         return layout_chars(self.page, rules)
 
+    def tables(self, lines: list[Line]) -> list[TableBlock]:
+        return ruled_tables(self.page, lines)
+
     def close(self) -> None:
         self.page.close()
 
 
-class TableFinder:
-    """pdfplumber's ruled-table finder for the pdfium engine, opened at the first page that
-    draws enough rules to hold a table (most documents have none) and kept for the next."""
-
-    def __init__(self, data: bytes, max_stream: int | None) -> None:
-        self.data = data
-        self.max_stream = max_stream
-        self.pdf: pdfplumber.PDF | None = None
-
-    def __call__(self, number: int, lines: list[Line]) -> list[TableBlock]:
-        with bounded_streams(self.max_stream):
-            if self.pdf is None:
-                self.pdf = open_pdf(self.data)
-            page = self.pdf.pages[number - 1]
-            try:
-                return ruled_tables(page, lines)
-            finally:
-                page.close()
-
-    def close(self) -> None:
-        if self.pdf is not None:
-            self.pdf.close()
-
-
-def read_pages(count: int, page: Callable[[int], PageReader], tables: Callable[[int, list[Line]], list[TableBlock]],
-               max_pages: int | None) -> list[PageLines]:
+def read_pages(count: int, page: Callable[[int], PageReader], max_pages: int | None) -> list[PageLines]:
     """Every page's lines; pages are read one by one (`page(index)`) and released after, their
-    ruled tables found by `tables(number, lines)` where they draw enough rules."""
+    ruled tables looked for where they draw enough rules."""
     if max_pages is not None and count > max_pages:
         raise IngestError(f"{count} pages, more than --max-pages {max_pages}")
     fonts: dict[str, tuple[bool, bool]] = {}
@@ -794,7 +777,7 @@ def read_pages(count: int, page: Callable[[int], PageReader], tables: Callable[[
         try:
             words, sideways = page_words(reader.chars(rules), fonts)
             lines = group_lines(words)
-            ruled = tables(reader.number, lines) if rules[0] >= MIN_RULES else []
+            ruled = reader.tables(lines) if rules[0] >= MIN_RULES else []
         except IngestError:
             raise
         except Exception as error:  # the engines raise many kinds on broken content streams
@@ -817,16 +800,11 @@ def engine_pages(data: bytes, max_pages: int | None, max_stream: int | None, eng
             pdf = open_pdf(data)
             with pdf:
                 pages = pdf.pages
-                return read_pages(len(pages), lambda index: PlumberPage(pages[index]),
-                                  lambda number, lines: ruled_tables(pages[number - 1], lines), max_pages)
+                return read_pages(len(pages), lambda index: PlumberPage(pages[index]), max_pages)
     from .pdfium import PdfiumDocument
 
-    finder = TableFinder(data, max_stream)
     with PdfiumDocument(data, max_stream) as document:
-        try:
-            return read_pages(len(document), document.page, finder, max_pages)
-        finally:
-            finder.close()
+        return read_pages(len(document), document.page, max_pages)
 
 
 def without_tables(words: list[Word], lines: list[Line], tables: list[TableBlock]) -> list[Line]:

@@ -1,7 +1,9 @@
 """PDF tables: which of a page's words form a table, as rows of cells.
 
 Ruled tables are found by pdfplumber's table finder (its 'lines' strategy), called only on
-pages that draw enough rules to hold one. Tables without rules are found in the reader's
+pages that draw enough rules to hold one. With the pdfium engine the finder is handed the
+page's edges made from pdfium's path objects (`Ruling`), so pdfminer never parses the page
+again. Tables without rules are found in the reader's
 own lines: a run of lines whose words stand in columns apart from each other by wide gaps,
 at the same places line after line. (pdfplumber's 'text' strategy, tried on the test PDFs,
 took whole pages of prose for tables and cut words at column edges.) The words of a table
@@ -12,14 +14,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from pdfplumber.page import Page
 
     from .pdf import Line, Word
 
-__all__ = ["TableBlock", "MIN_RULES", "ruled_tables", "aligned_tables"]
+__all__ = ["TableBlock", "MIN_RULES", "Painted", "Ruling", "ruling", "ruled_tables", "aligned_tables"]
+
+# a painted subpath as pdfminer classifies it ("line", "rect" or "curve") and its points in
+# pdfplumber's page space (the points pdfminer keeps: a curve's end points, not its controls)
+Painted = tuple[str, list[tuple[float, float]]]
+PAINTED_ORDER = {"line": 0, "rect": 1, "curve": 2}  # pdfplumber's `edges`: those of lines, then rects, then curves
 
 MIN_RULES = 4  # rules (lines or thin rectangles) a page draws before its tables are looked for
 COLUMN_GAP = 2.0  # a gap wider than this many font sizes separates two cells of a row
@@ -42,10 +49,36 @@ class TableBlock:
         self.columns = max((len(row) for row in self.rows), default=0)
 
 
-def ruled_tables(page: Page, lines: list[Line]) -> list[TableBlock]:
+@dataclass
+class Ruling:
+    """What pdfplumber's table finder reads of a page with its default settings: the edges."""
+
+    edges: list[dict[str, Any]]
+
+
+def ruling(painted: list[Painted]) -> Ruling:
+    """The page's edges as pdfplumber makes them from the objects pdfminer paints: each made
+    into the object pdfplumber's page gives (top-down coordinates), then into its edges by
+    pdfplumber's own functions."""
+    from pdfplumber.utils import obj_to_edges
+
+    edges = []
+    for kind, points in sorted(painted, key=lambda item: PAINTED_ORDER[item[0]]):
+        xs, ys = [x for x, _ in points], [y for _, y in points]
+        x0, x1, top, bottom = min(xs), max(xs), min(ys), max(ys)
+        edges += obj_to_edges({"object_type": kind, "x0": x0, "x1": x1, "top": top, "bottom": bottom,
+                               "doctop": top, "y0": -bottom, "y1": -top,  # bottom-up: carried along, never read
+                               "width": x1 - x0,
+                               "height": bottom - top, "pts": points})
+    return Ruling(edges)
+
+
+def ruled_tables(page: Page | Ruling, lines: list[Line]) -> list[TableBlock]:
     """The tables pdfplumber's finder sees in the page's rules, filled with the page's words."""
+    from pdfplumber.table import TableFinder
+
     found = []
-    for table in page.find_tables():
+    for table in TableFinder(cast("Page", page)).tables:  # what `Page.find_tables` does: a Ruling has what it reads
         rows = []
         for row in table.rows:
             cells = [_words_in(lines, cell) if cell is not None else [] for cell in row.cells]

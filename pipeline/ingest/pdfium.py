@@ -15,8 +15,9 @@ pdfminer's geometry, so the characters are given that geometry, not pdfium's own
 - size: the font size times the text matrix's scale, the height of that box;
 - page space: pdfplumber's top-down coordinates, with its mediabox offset and rotation.
 
-Drawn list markers and the page's rules are read from the path objects, classified as pdfminer
-classifies a painted path (a line, an axis-parallel rectangle, or a curve).
+Drawn list markers, the page's rules and the edges pdfplumber's table finder reads are taken
+from the path objects, classified as pdfminer classifies a painted path (a line, an
+axis-parallel rectangle, or a curve).
 
 Speed: per character, two calls into pdfium (its text object and its origin) made by `map` in
 C, the text in one call; everything else once per text object or font.
@@ -41,7 +42,8 @@ from typing import Any
 import pypdfium2  # noqa: F401 -- importing the package initialises the pdfium library
 import pypdfium2.raw as pdfium
 
-from .pdf import BULLET_SHAPE_FONT, RULE_WIDTH, Char, is_bullet_shape
+from .pdf import BULLET_SHAPE_FONT, RULE_WIDTH, Char, Line, is_bullet_shape
+from .pdf_tables import Painted, TableBlock, ruled_tables, ruling
 from .source import IngestError
 
 __all__ = ["PdfiumDocument", "PdfiumPage", "font_descents"]
@@ -248,6 +250,7 @@ class PdfiumPage:
     space: Matrix = field(init=False)  # user space to pdfplumber's top-down page space
     offset: tuple[float, float] = field(init=False)  # pdfminer's page space to pdfplumber's: x + this, this - y
     sequence: dict[int, int] = field(init=False, default_factory=dict)  # text object -> place in the stream
+    painted: list[Painted] = field(init=False, default_factory=list)  # the painted subpaths, for the tables
 
     def __post_init__(self) -> None:
         box = [ctypes.c_float() for _ in range(4)]
@@ -267,6 +270,10 @@ class PdfiumPage:
 
     def close(self) -> None:
         pdfium.FPDF_ClosePage(self.handle)
+
+    def tables(self, lines: list[Line]) -> list[TableBlock]:
+        """The ruled tables, from the edges of the subpaths `chars` found."""
+        return ruled_tables(ruling(self.painted), lines)
 
     def chars(self, rules: list[int]) -> Iterator[Char]:
         """(text, upright, x0, x1, top, bottom, fontname, size) of each character in stream
@@ -322,7 +329,7 @@ class PdfiumPage:
                     continue
             pdfium.FPDFPathSegment_GetPoint(segment, x, y)
             if kind == pdfium.FPDF_SEGMENT_MOVETO:
-                _subpath(shape, points, bool(fill.value), rules, shapes)
+                _subpath(shape, points, bool(fill.value), rules, shapes, self.painted)
                 shape, points = [], []
             shape.append("m" if kind == pdfium.FPDF_SEGMENT_MOVETO else "c" if kind == pdfium.FPDF_SEGMENT_BEZIERTO
                          else "l")
@@ -330,7 +337,7 @@ class PdfiumPage:
             if pdfium.FPDFPathSegment_GetClose(segment):
                 shape.append("h")
                 points.append(points[0])
-        _subpath(shape, points, bool(fill.value), rules, shapes)
+        _subpath(shape, points, bool(fill.value), rules, shapes, self.painted)
         return shapes
 
     # -- text
@@ -460,25 +467,26 @@ class Run:
 
 
 def _subpath(shape: list[str], points: list[tuple[float, float]], fill: bool, rules: list[int],
-             shapes: list[Char]) -> None:
-    """One subpath, classified as pdfminer's `paint_path` does (points in page space): a thin
-    line or rectangle counts as a rule, a small filled shape is a list marker."""
+             shapes: list[Char], painted: list[Painted]) -> None:
+    """One subpath, classified as pdfminer's `paint_path` does (points in page space) into
+    `painted`: a thin line or rectangle counts as a rule, a small filled shape is a list marker."""
     if len(shape) < 2 or shape[0] != "m":
         return
     text = "".join(shape)
     if len(text) > 3 and text.endswith("lh") and points[-2] == points[0]:  # a redundant line back to the start
         text, points = text[:-2] + "h", points[:-2] + points[-1:]
+    kind = "curve"
     if text in ("ml", "mlh"):
-        points, rule = points[:2], True
+        points, kind = points[:2], "line"
     elif text in ("mlllh", "mllll"):
         (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = points
-        rule = points[0] == points[4] and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
-                                           or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0))
-    else:
-        rule = False
+        if points[0] == points[4] and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
+                                       or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)):
+            kind = "rect"
+    painted.append((kind, points))
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     width, height = max(xs) - min(xs), max(ys) - min(ys)
-    if rule and min(width, height) <= RULE_WIDTH:
+    if kind != "curve" and min(width, height) <= RULE_WIDTH:
         rules[0] += 1
     elif fill and is_bullet_shape(width, height):
         shapes.append((BULLET, True, min(xs), max(xs), min(ys), max(ys), BULLET_SHAPE_FONT, height))
