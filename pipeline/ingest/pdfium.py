@@ -20,7 +20,9 @@ from the path objects, classified as pdfminer classifies a painted path (a line,
 axis-parallel rectangle, or a curve).
 
 Speed: per character, two calls into pdfium (its text object and its origin) made by `map` in
-C, the text in one call; everything else once per text object or font.
+C, the text in one call, and the boxes computed for the whole page at once in numpy, with the
+float operations of the character-by-character reading kept for the characters that need it;
+everything else once per text object, per shape (matrix, size and font) or per glyph.
 
 Safety: pdfium has no limit on what a stream inflates to, so before it parses the file every
 Flate stream it would inflate (all but images) is inflated here first, within the limit. A
@@ -31,6 +33,8 @@ there the worker's --max-memory is the bound.
 from __future__ import annotations
 
 import ctypes
+import functools
+import operator
 import re
 import zlib
 from collections import deque
@@ -39,6 +43,7 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any
 
+import numpy as np
 import pypdfium2  # noqa: F401 -- importing the package initialises the pdfium library
 import pypdfium2.raw as pdfium
 
@@ -53,6 +58,10 @@ IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 LETTER = (0.0, 0.0, 612.0, 792.0)  # the page pdfminer assumes when a page has no MediaBox
 SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 GENERATED = frozenset(" \r\n")  # what pdfium inserts between words and lines (and a PDF may hold too)
+GENERATED_CODES = [ord(char) for char in GENERATED]
+PRIVATE_USE = 0xE000  # from here on: private use and pdfium's marks, which are read one by one, as controls are
+FONT_SHIFT = 32  # a font's number and a character code make one key: the number above this many bits
+CODE_MASK = (1 << FONT_SHIFT) - 1
 MARKED_HYPHEN = "\ufffe"  # pdfium's text for a hyphen it found at a line end
 BULLET = "\u2022"
 # the standard symbol fonts, whose codes pdfium reads as their own symbols and pdfminer as letters,
@@ -87,8 +96,12 @@ def _fast(function: Any, restype: Any) -> Any:
     return ctypes.CFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value or 0)
 
 
-TEXT_OBJECT = _fast(pdfium.FPDFText_GetTextObject, ctypes.c_void_p)
+TEXT_OBJECT = _fast(pdfium.FPDFText_GetTextObject, ctypes.c_size_t)  # 0, not None, for no object
 ORIGIN = _fast(pdfium.FPDFText_GetCharOrigin, ctypes.c_int)
+IS_GENERATED = _fast(pdfium.FPDFText_IsGenerated, ctypes.c_int)
+MATRIX = _fast(pdfium.FPDFText_GetMatrix, ctypes.c_int)  # and the calls made once per text object
+FONT_SIZE = _fast(pdfium.FPDFText_GetFontSize, ctypes.c_double)
+TEXT_FONT = _fast(pdfium.FPDFTextObj_GetFont, ctypes.c_size_t)
 
 
 # --- streams ----------------------------------------------------------------------------------
@@ -170,6 +183,8 @@ class PdfiumDocument:
                 raise IngestError("encrypted PDF: unsupported security handler")
             raise IngestError(f"corrupt or truncated PDF: {OPEN_ERRORS.get(code, 'unreadable')}")
         self.fonts: dict[int, Font] = {}  # by pdfium's font handle
+        self.shapes: dict[tuple[Any, ...], Shape] = {}  # by a text object's matrix, font size, font and page
+        self.widths: dict[int, float] = {}  # advances by font number and character code (`TextReader._widths`)
 
     def __len__(self) -> int:
         return max(int(pdfium.FPDF_GetPageCount(self.handle)), 0)
@@ -191,11 +206,11 @@ class PdfiumDocument:
             raise IngestError(f"corrupt or truncated PDF: page {index + 1} cannot be read")
         return PdfiumPage(self, index + 1, handle)
 
-    def font(self, handle: Any) -> Font:
-        """A font's name and pdfminer's descent for it (the standard fonts' metrics, else the
-        descriptor's, else pdfium's reading of the font program)."""
-        key = ctypes.cast(handle, ctypes.c_void_p).value or 0
+    def font(self, key: int) -> Font:
+        """The font of handle `key`: its name and pdfminer's descent for it (the standard fonts'
+        metrics, else the descriptor's, else pdfium's reading of the font program)."""
         if key not in self.fonts:
+            handle = ctypes.cast(key, pdfium.FPDF_FONT)
             buffer = ctypes.create_string_buffer(NAME_LENGTH)
             length = pdfium.FPDFFont_GetBaseFontName(handle, buffer, NAME_LENGTH)
             name = buffer.raw[:max(min(length, NAME_LENGTH) - 1, 0)].decode("utf-8", "replace")
@@ -207,7 +222,7 @@ class PdfiumDocument:
                 value = ctypes.c_float()
                 pdfium.FPDFFont_GetDescent(handle, ctypes.c_float(PER_MILLE), value)
                 descent = value.value
-            self.fonts[key] = Font(handle, name or "unknown", descent / PER_MILLE)
+            self.fonts[key] = Font(handle, name or "unknown", descent / PER_MILLE, len(self.fonts) + 1)
         return self.fonts[key]
 
 
@@ -219,6 +234,7 @@ class Font:
     handle: Any
     name: str
     descent: float
+    number: int  # in the order the document's fonts are met, from 1
     advances: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -284,7 +300,7 @@ class PdfiumPage:
         if not textpage:
             raise IngestError(f"corrupt or truncated PDF: page {self.number}: its text cannot be read")
         try:
-            places, chars = self._text(textpage)
+            places, chars = TextReader(self, textpage).read()
         finally:
             pdfium.FPDFText_ClosePage(textpage)
         if not shapes:
@@ -340,34 +356,168 @@ class PdfiumPage:
         _subpath(shape, points, bool(fill.value), rules, shapes, self.painted)
         return shapes
 
-    # -- text
 
-    def _text(self, textpage: Any) -> tuple[list[int], list[Char]]:
-        """The page's characters in stream order, and the place in the stream of each."""
-        count = pdfium.FPDFText_CountChars(textpage)
-        if count <= 0:
-            return [], []
+class TextReader:
+    """A page's characters read from its text page, in stream order, run by run: a run is the
+    characters one after the other in pdfium's text of one text object, those pdfium generated
+    left out.
+
+    Most runs are plain (upright and unrotated, no character pdfium split, no control or
+    private-use character, every advance known): their boxes are computed for the whole page at
+    once in numpy, in the same float operations. The others are read character by character
+    (`_each`), from the state the runs before them leave."""
+
+    def __init__(self, page: PdfiumPage, textpage: Any) -> None:
+        self.page = page
+        self.textpage = textpage
+        count = max(pdfium.FPDFText_CountChars(textpage), 0)
         buffer = (ctypes.c_ushort * (count + 1))()
-        if pdfium.FPDFText_GetText(textpage, 0, count, buffer) == count + 1:
+        text = ""
+        if count and pdfium.FPDFText_GetText(textpage, 0, count, buffer) == count + 1:
             text = bytes(buffer)[:2 * count].decode("utf-16-le", "replace")
-        else:  # some characters have no place in pdfium's text: ask for each
+        if len(text) != count:  # some characters have no place in pdfium's text, or take two units: ask for each
             text = "".join(chr(pdfium.FPDFText_GetUnicode(textpage, index)) for index in range(count))
-        objects = list(map(TEXT_OBJECT, repeat(textpage, count), range(count)))
-        origins = (ctypes.c_double * (2 * count))()
+        self.text = text
+        self.objects = np.fromiter(map(TEXT_OBJECT, repeat(textpage, count), range(count)), np.uint64, count)
+        origins = (ctypes.c_double * count)()
+        ignored = ctypes.c_double()  # the origins' y, which only a run's first character needs (`_run`)
         deque(map(ORIGIN, repeat(textpage, count), range(count),
-                  map(ctypes.byref, repeat(origins, count), range(0, 16 * count, 16)),
-                  map(ctypes.byref, repeat(origins, count), range(8, 16 * count, 16))), maxlen=0)
-        a, _, _, d, e, f = self.space
-        places: list[int] = []
-        chars: list[Char] = []
-        runs: dict[int | None, Run] = {}
-        run: Run | None = None
-        current: int | None = -1  # the text object whose run is in `run`
-        last_x = None
-        place, advances, simple, symbol, scale, top, bottom, name, size = -1, {}, False, False, 0.0, 0.0, 0.0, "", 0.0
-        for index, char, obj, x in zip(range(count), text, objects, origins[::2], strict=True):
-            if char in GENERATED and pdfium.FPDFText_IsGenerated(textpage, index):
+                  map(ctypes.byref, repeat(origins, count), range(0, 8 * count, 8)),
+                  repeat(ctypes.byref(ignored), count)), maxlen=0)
+        self.xs = np.frombuffer(origins, np.float64, count) if count else np.zeros(0)
+        self.matrix = pdfium.FS_MATRIX()  # what `_run` asks pdfium for, in these
+        self.matrix_reference = ctypes.byref(self.matrix)
+        self.x, self.y = ctypes.c_double(), ctypes.c_double()
+        self.x_reference, self.y_reference = ctypes.byref(self.x), ctypes.byref(self.y)
+        self.places: list[int] = []
+        self.chars: list[Char] = []
+        self.runs: dict[int, Run] = {}  # by text object
+        self.run: Run | None = None
+        self.current = -1  # the text object whose run is in `run`
+        self.last_x: float | None = None  # the origin of the last character read, unless a space
+        self.place = -1  # `run`'s place in the stream
+
+    def read(self) -> tuple[list[int], list[Char]]:
+        """The page's characters in stream order, and the place in the stream of each."""
+        codes = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), np.uint32)
+        kept = self._kept(codes)
+        if not len(kept):
+            return [], []
+        objects, xs, codes = self.objects[kept], self.xs[kept], codes[kept]
+        starts = np.flatnonzero(np.concatenate(([True], objects[1:] != objects[:-1])))
+        lengths = np.diff(starts, append=len(kept))
+        odd = (codes < ord(" ")) | (codes >= PRIVATE_USE) | (objects == 0)
+        odd[1:] |= (xs[1:] == xs[:-1]) & (objects[1:] == objects[:-1])  # a piece of a ligature pdfium split
+        plain = self._plain(objects[starts].tolist(), kept[starts].tolist(),
+                            np.logical_or.reduceat(odd, starts).tolist())
+        chars, places = self._boxes(plain, starts, lengths, xs, codes)
+        done = 0
+        for index, run in enumerate(plain):  # the runs read character by character, from the state before them
+            if run is not None:
                 continue
+            first = int(starts[index])
+            self.chars += chars[done:first]
+            self.places += places[done:first]
+            before = plain[index - 1] if index else None
+            if before is not None:  # the state a plain run leaves
+                self.run, self.current, self.place = before, int(objects[first - 1]), before.place
+                self.last_x = float(xs[first - 1]) if codes[first - 1] != ord(" ") else None
+            done = first + int(lengths[index])
+            self._each(kept[first:done].tolist())
+        self.chars += chars[done:]
+        self.places += places[done:]
+        return self._order()
+
+    def _boxes(self, plain: list[Run | None], starts: np.ndarray, lengths: np.ndarray, xs: np.ndarray,
+               codes: np.ndarray) -> tuple[list[Char], list[int]]:
+        """Every character as a plain run's (what stands for those of the other runs is not
+        used), and its place in the stream."""
+        widths = self._widths(plain, lengths, codes)
+        a, _, _, d, e, f = self.page.space
+
+        def each(values: list[Any], kind: type) -> list[Any]:
+            """A value per run, as one per character."""
+            return np.repeat(np.array(values, kind), lengths).tolist()
+
+        lefts = a * xs + e  # upright, unrotated: the box from the origin, the advance and the baseline
+        rights = lefts + np.repeat([run.shape.scale if run else 0.0 for run in plain], lengths) * widths
+        texts = list(codes.tobytes().decode("utf-32-le", "surrogatepass"))
+        for run, first, length in zip(plain, starts.tolist(), lengths.tolist(), strict=True):
+            if run is not None and run.shape.font.symbol:
+                texts[first:first + length] = BULLET * length
+        chars = list(zip(texts, repeat(True), lefts.tolist(), rights.tolist(),
+                         each([d * run.top + f if run else 0.0 for run in plain], float),
+                         each([d * run.bottom + f if run else 0.0 for run in plain], float),
+                         each([run.shape.font.name if run else "" for run in plain], object),
+                         each([run.shape.size if run else 0.0 for run in plain], float)))
+        return chars, each([run.place if run else 0 for run in plain], int)
+
+    def _kept(self, codes: np.ndarray) -> np.ndarray:
+        """The indices of the characters pdfium did not generate (spaces and line breaks it
+        puts between words and lines)."""
+        candidates = np.flatnonzero(functools.reduce(operator.or_, (codes == code for code in GENERATED_CODES)))
+        generated = np.fromiter(map(IS_GENERATED, repeat(self.textpage), candidates.tolist()), bool, len(candidates))
+        keep = np.ones(len(codes), bool)
+        keep[candidates[generated]] = False
+        return np.flatnonzero(keep)
+
+    def _plain(self, objects: list[int], indices: list[int], odd: list[bool]) -> list[Run | None]:
+        """Each run's Run when it is plain, else None (runs given by their text object, their
+        first character and whether one of theirs is odd). A Run is made where the character by
+        character reading would make it: at the first run of its text object, unless that
+        one is read character by character (then so are the others of that object)."""
+        plain: list[Run | None] = []
+        careful: set[int] = set()  # text objects read character by character
+        sequence = self.page.sequence
+        for obj, index, rough in zip(objects, indices, odd, strict=True):
+            run = None
+            if not rough and obj not in careful and obj in sequence:
+                run = self.runs.get(obj)
+                if run is None:
+                    run = self.runs[obj] = self._run(index, obj, sequence[obj])
+                if not run.shape.simple:
+                    run = None
+            if run is None:
+                careful.add(obj)
+            plain.append(run)
+        return plain
+
+    def _widths(self, plain: list[Run | None], lengths: np.ndarray, codes: np.ndarray) -> np.ndarray:
+        """Each character's advance as a share of the font size (0 in the runs read character
+        by character); a plain run with a glyph whose advance pdfium cannot tell is made one of
+        those. Looked up once per font and character on the page, asked once per document."""
+        numbers = np.array([run.shape.font.number if run is not None else 0 for run in plain], np.uint64)
+        keys, inverse = np.unique((np.repeat(numbers, lengths) << np.uint64(FONT_SHIFT)) | codes, return_inverse=True)
+        known = self.page.document.widths
+        fonts = {run.shape.font.number: run.shape.font for run in plain if run is not None}
+        widths = []
+        for key, width in zip(keys.tolist(), map(known.get, keys.tolist()), strict=True):
+            if width is None:
+                number = key >> FONT_SHIFT
+                advance = fonts[number].advance(chr(key & CODE_MASK)) if number else 0.0
+                width = known[key] = -1.0 if advance is None else advance
+            widths.append(width)
+        found = np.array(widths)[inverse]
+        for index in np.flatnonzero(np.logical_or.reduceat(found < 0, np.cumsum(lengths) - lengths)).tolist():
+            plain[index] = None
+        return found
+
+    def _order(self) -> tuple[list[int], list[Char]]:
+        """The characters read and their places, put in stream order."""
+        places, chars = self.places, self.chars
+        if places != sorted(places):
+            order = sorted(range(len(places)), key=places.__getitem__)
+            places, chars = [places[i] for i in order], [chars[i] for i in order]
+        return places, chars
+
+    def _each(self, indices: list[int]) -> None:
+        """Read these characters one by one: a mark pdfium made dropped or made a hyphen again,
+        a split ligature joined, a turned one's box through its matrix."""
+        textpage, chars, places = self.textpage, self.chars, self.places
+        a, _, _, d, e, f = self.page.space
+        run, current, last_x, place = self.run, self.current, self.last_x, self.place
+        for index, obj, x in zip(indices, self.objects[indices].tolist(), self.xs[indices].tolist(), strict=True):
+            char = self.text[index]
             if char < " " or char >= "\ue000":
                 if char == MARKED_HYPHEN:
                     if not pdfium.FPDFText_IsHyphen(textpage, index):
@@ -376,85 +526,85 @@ class PdfiumPage:
                 elif (char < " " or char <= "\uf8ff") and pdfium.FPDFText_HasUnicodeMapError(textpage, index):
                     char = f"(cid:{ord(char)})"  # as pdfminer names a glyph it has no text for
             if x == last_x and obj == current:  # a piece of a ligature pdfium split
-                chars[-1] = self._joined(textpage, index, chars[-1], char)
+                chars[-1] = self._joined(index, chars[-1], char)
                 continue
             last_x = x if char not in GENERATED else None
             if obj != current or run is None:
-                current, run = obj, runs.get(obj)
+                current, run = obj, self.runs.get(obj)
                 if run is None:
-                    run = runs[obj] = self._run(textpage, index, self.sequence.get(obj or 0, place))
-                place, advances, simple, symbol, scale = (run.place, run.font.advances, run.simple, run.font.symbol,
-                                                          run.scale)
-                top, bottom, name, size = d * run.top + f, d * run.bottom + f, run.font.name, run.size
-            advance = advances.get(char) if simple else None
-            if advance is None or advance < 0:
-                advance = run.font.advance(char) if simple else None
-                if advance is None:
-                    chars.append(self._turned(textpage, index, char, run))
-                    places.append(place)
-                    continue
-            left = a * x + e  # upright, unrotated: the box from the origin, the advance and the baseline
-            chars.append((BULLET if symbol else char, True, left, left + scale * advance, top, bottom, name, size))
+                    run = self.runs[obj] = self._run(index, obj, self.page.sequence.get(obj, place))
+                place = run.place
+            advance = run.shape.font.advance(char) if run.shape.simple else None
+            if advance is None:
+                chars.append(self._turned(index, char, run))
+            else:
+                left = a * x + e
+                chars.append((BULLET if run.shape.font.symbol else char, True, left, left + run.shape.scale * advance,
+                              d * run.top + f, d * run.bottom + f, run.shape.font.name, run.shape.size))
             places.append(place)
-        if places != sorted(places):
-            order = sorted(range(len(places)), key=places.__getitem__)
-            places, chars = [places[i] for i in order], [chars[i] for i in order]
-        return places, chars
+        self.run, self.current, self.last_x, self.place = run, current, last_x, place
 
-    def _run(self, textpage: Any, index: int, place: int) -> Run:
-        """What the characters of the text object of character `index` share."""
-        matrix = pdfium.FS_MATRIX()
-        pdfium.FPDFText_GetMatrix(textpage, index, matrix)
-        linear = (matrix.a, matrix.b, matrix.c, matrix.d, 0.0, 0.0)
-        a, b, c, d, _, _ = _multiply(linear, self.ctm)
-        font_size = pdfium.FPDFText_GetFontSize(textpage, index)
-        font = self.document.font(pdfium.FPDFTextObj_GetFont(pdfium.FPDFText_GetTextObject(textpage, index)))
-        x, y = ctypes.c_double(), ctypes.c_double()
-        pdfium.FPDFText_GetCharOrigin(textpage, index, x, y)
-        bottom = y.value + d * font.descent * font_size
-        return Run(place, font, abs(font_size * d), a * d > 0 and b * c <= 0,
-                   a > 0 and d > 0 and b == 0 and c == 0 and self.ctm[:4] == IDENTITY[:4],
-                   linear, font_size, a * font_size, bottom + d * font_size, bottom)
+    def _run(self, index: int, obj: int, place: int) -> Run:
+        """What the characters of text object `obj`, whose first is character `index`, share."""
+        textpage, ctm, document = self.textpage, self.page.ctm, self.page.document
+        MATRIX(textpage, index, self.matrix_reference)
+        matrix = self.matrix
+        font_size = FONT_SIZE(textpage, index)
+        key = (matrix.a, matrix.b, matrix.c, matrix.d, font_size, TEXT_FONT(ctypes.c_void_p(obj)), ctm)
+        shape = document.shapes.get(key)
+        if shape is None:
+            linear = (matrix.a, matrix.b, matrix.c, matrix.d, 0.0, 0.0)
+            a, b, c, d, _, _ = _multiply(linear, ctm)
+            font = document.font(key[5])
+            shape = document.shapes[key] = Shape(
+                font, abs(font_size * d), a * d > 0 and b * c <= 0,
+                a > 0 and d > 0 and b == 0 and c == 0 and ctm[:4] == IDENTITY[:4], linear, font_size,
+                a * font_size, d * font.descent * font_size, d * font_size)
+        ORIGIN(textpage, index, self.x_reference, self.y_reference)
+        bottom = self.y.value + shape.low
+        return Run(place, shape, bottom + shape.height, bottom)
 
-    def _joined(self, textpage: Any, index: int, char: Char, piece: str) -> Char:
+    def _joined(self, index: int, char: Char, piece: str) -> Char:
         """`char` with the next piece of its ligature: its text, and the ligature's width,
         which pdfium's box for the piece gives."""
         box = pdfium.FS_RECTF()
-        pdfium.FPDFText_GetLooseCharBox(textpage, index, box)
-        right = self.space[0] * box.right + self.space[4]
+        pdfium.FPDFText_GetLooseCharBox(self.textpage, index, box)
+        right = self.page.space[0] * box.right + self.page.space[4]
         return (char[0] + piece, char[1], char[2], max(char[3], right), *char[4:])
 
-    def _turned(self, textpage: Any, index: int, char: str, run: Run) -> Char:
+    def _turned(self, index: int, char: str, run: Run) -> Char:
         """A character on a turned or slanted baseline (or of a glyph whose advance pdfium
         cannot tell by its text): its box as pdfminer computes it, the corners of its advance
         by one font size through its matrix."""
         x, y = ctypes.c_double(), ctypes.c_double()
-        pdfium.FPDFText_GetCharOrigin(textpage, index, x, y)
-        advance = run.font.advance(char)
-        a = run.matrix[0]
+        pdfium.FPDFText_GetCharOrigin(self.textpage, index, x, y)
+        shape = run.shape
+        advance = shape.font.advance(char)
+        a = shape.matrix[0]
         if advance is not None:
-            width = advance * run.font_size
+            width = advance * shape.font_size
         else:  # pdfium's box of the glyph: its advance, or its ink where that reaches further
             box = pdfium.FS_RECTF()
-            pdfium.FPDFText_GetLooseCharBox(textpage, index, box)
+            pdfium.FPDFText_GetLooseCharBox(self.textpage, index, box)
             width = (box.right - box.left) / a if a else 0.0
-        low = run.font.descent * run.font_size
-        origin = (*run.matrix[:4], x.value, y.value)
-        corners = [_apply(self.ctm, *_apply(origin, u, v)) for u in (0.0, width) for v in (low, low + run.font_size)]
+        low = shape.font.descent * shape.font_size
+        origin = (*shape.matrix[:4], x.value, y.value)
+        ctm = self.page.ctm
+        corners = [_apply(ctm, *_apply(origin, u, v)) for u in (0.0, width) for v in (low, low + shape.font_size)]
         xs, ys = [p[0] for p in corners], [p[1] for p in corners]
-        left, top = self.offset
-        return (BULLET if run.font.symbol else char, run.upright, left + min(xs), left + max(xs), top - max(ys),
-                top - min(ys), run.font.name, max(ys) - min(ys))
+        left, top = self.page.offset
+        return (BULLET if shape.font.symbol else char, shape.upright, left + min(xs), left + max(xs), top - max(ys),
+                top - min(ys), shape.font.name, max(ys) - min(ys))
 
 
 @dataclass(slots=True)
-class Run:
-    """What the characters of one text object share: the object's place in the stream, the font,
+class Shape:
+    """What the text objects of one matrix, font size and font on a page share: the font,
     pdfminer's size (the font size times the matrix's vertical scale), upright-ness, whether the
-    box can be made from the origin and the advance (upright, unrotated), the matrix, the
-    font size and its horizontal scale, and the top and bottom of the box in user space."""
+    box can be made from the origin and the advance (upright, unrotated), the matrix, the font
+    size and its horizontal scale, and the distances from the baseline to the box's bottom and
+    from its bottom to its top."""
 
-    place: int
     font: Font
     size: float
     upright: bool
@@ -462,6 +612,17 @@ class Run:
     matrix: Matrix
     font_size: float
     scale: float
+    low: float
+    height: float
+
+
+@dataclass(slots=True)
+class Run:
+    """What the characters of one text object share: the object's place in the stream, its
+    shape, and the top and bottom of the box in user space."""
+
+    place: int
+    shape: Shape
     top: float
     bottom: float
 
