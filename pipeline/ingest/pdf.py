@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -53,6 +54,7 @@ BULLET_SHAPE = (1.5, 8.0)  # a small filled dot or square drawn beside a line, i
 BULLET_SHAPE_FONT = "(drawn bullet)"
 GLUE_GAP = 0.15  # a gap below this joins two word pieces without a space ("(" + "BE,")
 LINE_OVERLAP = 0.4  # share of the smaller height two words must share to stand on one line
+RECENT_LINES = 4  # a word is put on one of the last this many lines begun (words come top to bottom)
 MARKER_SMALLER = 0.85  # a footnote marker is at most this size of its line's text...
 MARKER_RAISE = 0.1  # ...and raised by at least this much above the line's baseline
 MARKER_RAISE_SAME_SIZE = 0.25  # a marker in full size must be raised this much
@@ -342,40 +344,62 @@ def make_word(parts: list[str], x0: float, x1: float, top: float, bottom: float,
 
 def group_lines(words: list[Word]) -> list[Line]:
     """Words into lines by vertical overlap (a raised marker shares most of its line's
-    height), lines top to bottom, words left to right; size, baseline and markers set."""
+    height), lines top to bottom, words left to right; size, baseline and markers set.
+
+    A word joins the line, of the last few, it overlaps most; the tops and bottoms of the
+    lines are kept in lists of their own, the cheapest to read in this, the reader's
+    innermost loop."""
     lines: list[Line] = []
-    for word in sorted(words, key=lambda w: w.top):
-        best, best_overlap = None, 0.0
-        for line in lines[-4:]:
-            overlap = min(line.bottom, word.bottom) - max(line.top, word.top)
-            height = min(line.bottom - line.top, word.bottom - word.top)
-            if overlap >= LINE_OVERLAP * height and overlap > best_overlap:
-                best, best_overlap = line, overlap
-        if best is None:
-            lines.append(Line([word], word.top, word.bottom))
+    tops: list[float] = []
+    bottoms: list[float] = []
+    for word in sorted(words, key=attrgetter("top")):
+        top, bottom = word.top, word.bottom
+        best, best_overlap = -1, 0.0
+        for index in range(max(len(lines) - RECENT_LINES, 0), len(lines)):
+            line_top, line_bottom = tops[index], bottoms[index]
+            # min(line_bottom, bottom) - max(line_top, top), min(line height, word height)
+            overlap = (bottom if bottom < line_bottom else line_bottom) - (top if top > line_top else line_top)
+            if overlap > best_overlap:
+                height = line_bottom - line_top
+                if bottom - top < height:
+                    height = bottom - top
+                if overlap >= LINE_OVERLAP * height:
+                    best, best_overlap = index, overlap
+        if best < 0:
+            lines.append(Line([word], top, bottom))
+            tops.append(top)
+            bottoms.append(bottom)
         else:
-            best.words.append(word)
-            best.top = min(best.top, word.top)
-            best.bottom = max(best.bottom, word.bottom)
-    lines.sort(key=lambda line: line.top)
+            lines[best].words.append(word)
+            if top < tops[best]:
+                tops[best] = top
+            if bottom > bottoms[best]:
+                bottoms[best] = bottom
+    for line, top, bottom in zip(lines, tops, bottoms, strict=True):
+        line.top, line.bottom = top, bottom
+    lines.sort(key=attrgetter("top"))
     for line in lines:
-        line.words.sort(key=lambda w: w.x0)
+        line.words.sort(key=attrgetter("x0"))
         finish_line(line)
     return lines
 
 
 def finish_line(line: Line) -> None:
     """Set the line's main size and baseline, and mark raised small digits as markers."""
-    weight: Counter[float] = Counter()
-    for word in line.words:
-        weight[round(word.size, 1)] += len(word.text)
-    line.size = weight.most_common(1)[0][0]
+    size = line.words[0].size
+    if all(word.size == size for word in line.words):  # most lines: one size, no weighing
+        line.size = round(size, 1)
+    else:
+        weight: Counter[float] = Counter()
+        for word in line.words:
+            weight[round(word.size, 1)] += len(word.text)
+        line.size = weight.most_common(1)[0][0]
     line.baseline = max((w.bottom for w in line.words if abs(w.size - line.size) < 0.2),
                         default=line.bottom)
     if len(line.words) == 1:
         return
     for word in line.words:
-        if MARKER.fullmatch(word.text) is None:
+        if not word.text[:1].isdecimal() or MARKER.fullmatch(word.text) is None:  # \d is a decimal digit
             continue
         raised = line.baseline - word.bottom
         if ((word.size <= MARKER_SMALLER * line.size and raised >= MARKER_RAISE * line.size)
