@@ -659,18 +659,19 @@ class TextWriter:
     def piece(self, piece: Piece, page: int, cut: int = 0) -> None:
         """Write a piece, less `cut` characters at its end (a line-end hyphen)."""
         start = self.length
-        if not self.pages or self.pages[-1][2] != page:  # a page's range runs to the next page's first piece
-            if self.pages:
-                self.pages[-1] = (self.pages[-1][0], start, self.pages[-1][2])
-            self.pages.append((start, start, page))
+        pages = self.pages
+        if not pages or pages[-1][2] != page:  # a page's range runs to the next page's first piece
+            if pages:
+                pages[-1] = (pages[-1][0], start, pages[-1][2])
+            pages.append((start, start, page))
         text = piece.text[:len(piece.text) - cut] if cut else piece.text
-        self.write(text)
+        self.parts.append(text)
+        self.length = end = start + len(text)
         for s, e in piece.bold:
             e = min(e, len(text))
             if s < e:
                 self.bold.append((start + s, start + e))
-        self.boxes.append(Box(start, self.length, page, piece.x0, piece.top, piece.x1,
-                              piece.bottom))
+        self.boxes.append(Box(start, end, page, piece.x0, piece.top, piece.x1, piece.bottom))
 
     def paragraph(self, lines: list[tuple[list[Piece], int]]) -> int:
         """Write a paragraph, each line with its page: lines joined by a newline, a hyphen
@@ -679,17 +680,17 @@ class TextWriter:
             self.write("\n\n")
         start = self.length
         for index, (pieces, page) in enumerate(lines):
-            for number, piece in enumerate(pieces):
-                if number:
-                    self.write(" ")
-                last = number == len(pieces) - 1
-                following = lines[index + 1][0][0].text if last and index + 1 < len(lines) and lines[index + 1][0] \
-                    else ""
-                join = hyphen_join(piece.text, following) if following else None
-                cut = join == "drop" or piece.text.endswith("\xad")
-                self.piece(piece, page, cut=int(cut))
-                if last and index + 1 < len(lines) and join is None:
-                    self.write("\n")
+            if not pieces:
+                continue
+            for piece in pieces[:-1]:
+                self.piece(piece, page, cut=int(piece.text.endswith("\xad")))
+                self.write(" ")
+            last = pieces[-1]
+            following = lines[index + 1][0][0].text if index + 1 < len(lines) and lines[index + 1][0] else ""
+            join = hyphen_join(last.text, following) if following else None
+            self.piece(last, page, cut=int(join == "drop" or last.text.endswith("\xad")))
+            if index + 1 < len(lines) and join is None:
+                self.write("\n")
         return start
 
     def table(self, rows: list[list[list[tuple[Word, int]]]]) -> None:
