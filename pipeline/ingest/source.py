@@ -23,7 +23,7 @@ class IngestError(Exception):
     """An input that cannot be read; the message names the reason, the caller names the file."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Box:
     """Where a character range of the text stands on a page (PDF points, top-left origin)."""
 
