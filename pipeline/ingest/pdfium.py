@@ -318,7 +318,7 @@ class PdfiumPage:
             kind = pdfium.FPDFPageObj_GetType(obj)
             place = len(self.sequence) + len(shapes)
             if kind == pdfium.FPDF_PAGEOBJ_TEXT:
-                self.sequence[ctypes.cast(obj, ctypes.c_void_p).value or 0] = place
+                self.sequence[ctypes.c_void_p.from_buffer(obj).value or 0] = place  # (a cast would make a cycle)
             elif kind == pdfium.FPDF_PAGEOBJ_PATH:
                 shapes.extend((place, shape) for shape in self._path(obj, matrix, rules))
             elif kind == pdfium.FPDF_PAGEOBJ_FORM:
