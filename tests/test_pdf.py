@@ -630,7 +630,7 @@ def test_pdfium_paths_give_the_edges_pdfplumber_finds_tables_in(path):
     with pdfplumber.open(io.BytesIO(data)) as pdf, PdfiumDocument(data) as document:
         for index, page in enumerate(pdf.pages):
             pdfium_page = document.page(index)
-            list(pdfium_page.chars([0]))
+            pdfium_page.chars([0])
             assert edge_keys(ruling(pdfium_page.painted).edges) == edge_keys(page.edges), index + 1
             pdfium_page.close()
 

@@ -12,9 +12,10 @@ pdfplumber (`layout_chars`), as the same tuples; everything from words on is sha
 table finder reads the ruled tables on the pages that draw enough rules, from the edges the
 engine found.
 
-Speed: we make ONE plain pass over the characters in stream order (`page_words`) and then only
-touch words and lines; with pdfminer, parsing the page dominates, so the reader costs about what
-pdfplumber's own `extract_text` costs, and with pdfium a fraction of it.
+Speed: the characters are read in stream order and made into words in one pass over the page
+in numpy (`page_words`); from then on only words and lines are touched. With pdfminer, parsing
+the page dominates, so the reader costs about what pdfplumber's own `extract_text` costs, and
+with pdfium a fraction of it.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+import numpy as np
 
 from ..limits import MB
 from .pdf_tables import MIN_RULES, TableBlock, aligned_tables, ruled_tables
@@ -42,18 +45,21 @@ if TYPE_CHECKING:
     import pdfplumber
     from pdfplumber.page import Page
 
-__all__ = ["ENGINES", "Char", "read_pdf"]
+__all__ = ["ENGINES", "Char", "Chars", "read_pdf"]
 
 Engine = Literal["pdfium", "pdfplumber"]
 ENGINES: tuple[Engine, ...] = ("pdfium", "pdfplumber")  # the first is the default
 # (text, upright, x0, x1, top, bottom, fontname, size) of a character, in pdfplumber's page space
 Char = tuple[str, bool, float, float, float, float, str, float]
+CHAR_FIELDS = ("text", "upright", "x0", "x1", "top", "bottom", "font", "size")
 QUIET_LOGGERS = ("pdfminer", "pdfplumber")  # their warnings would reach stderr, which is emn's own
 
 # Tolerances, in units of the font size unless named otherwise.
 BULLET_SHAPE = (1.5, 8.0)  # a small filled dot or square drawn beside a line, in points, is a list marker
 BULLET_SHAPE_FONT = "(drawn bullet)"
 GLUE_GAP = 0.15  # a gap below this joins two word pieces without a space ("(" + "BE,")
+KERN_BACK = 0.5  # a word's next character may start this far left of the last one's end (kerning)
+SAME_TOP = 0.5  # points: a word's characters stand this close in height to its first
 LINE_OVERLAP = 0.4  # share of the smaller height two words must share to stand on one line
 RECENT_LINES = 4  # a word is put on one of the last this many lines begun (words come top to bottom)
 MARKER_SMALLER = 0.85  # a footnote marker is at most this size of its line's text...
@@ -264,45 +270,95 @@ def one_line(error: BaseException) -> str:
 
 # --- words and lines ------------------------------------------------------------------------
 
-def page_words(chars: Iterable[Char], fonts: dict[str, tuple[bool, bool]]) -> tuple[list[Word], int]:
-    """The page's upright words in one pass over its characters, in content-stream order.
+@dataclass
+class Chars:
+    """A page's characters in stream order, a column per field of `Char` (the numbers and the
+    font names in numpy): what `page_words` reads, comparing each character with the one
+    before for the whole page at once."""
+
+    text: list[str]
+    upright: np.ndarray
+    x0: np.ndarray
+    x1: np.ndarray
+    top: np.ndarray
+    bottom: np.ndarray
+    font: np.ndarray
+    size: np.ndarray
+
+    @classmethod
+    def of(cls, chars: Iterable[Char]) -> Chars:
+        """The columns of these characters."""
+        text, upright, x0, x1, top, bottom, font, size = list(zip(*chars, strict=True)) or [()] * len(CHAR_FIELDS)
+        return cls(list(text), np.array(upright, bool), np.array(x0, float), np.array(x1, float),
+                   np.array(top, float), np.array(bottom, float), np.array(font, object), np.array(size, float))
+
+    @classmethod
+    def joined(cls, parts: list[Chars]) -> Chars:
+        """These characters one after the other."""
+        return cls([text for part in parts for text in part.text],
+                   *(np.concatenate([getattr(part, name) for part in parts]) for name in CHAR_FIELDS[1:]))
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __getitem__(self, index: slice | np.ndarray) -> Chars:
+        """The characters at these places (a slice, or an array of indices)."""
+        text = self.text[index] if isinstance(index, slice) else [self.text[i] for i in index.tolist()]
+        return Chars(text, *(getattr(self, name)[index] for name in CHAR_FIELDS[1:]))
+
+
+def page_words(chars: Chars, fonts: dict[str, tuple[bool, bool]]) -> tuple[list[Word], int]:
+    """The page's upright words, in content-stream order.
 
     A word is a run of characters in one font and size that follow each other on the line
     without a space or a gap; a change of font cuts it too, and the writer glues touching
     pieces again ("(" + bold "BE,"). Much cheaper than `extract_words`, which clusters and
-    sorts every character. Also returns how many characters were left out as not upright."""
+    sorts every character. Whether a character goes on the word of the one before is decided
+    for the page at once, in numpy; only where a word's characters stand at different heights
+    does it depend on the word's first, found one by one. Also returns how many characters
+    were left out as not upright."""
+    count = len(chars)
+    if not count:
+        return [], 0
+    space = np.fromiter(map(SPACES.__contains__, chars.text), bool, count)
+    letter = chars.upright & ~space
+    font, x0, x1, top, size = chars.font, chars.x0, chars.x1, chars.top, chars.size
+    pairs = letter[1:] & letter[:-1]  # a character that may go on the word of the one before
+    level = top[1:] == top[:-1]  # then the word's first character stands as high as the one before
+    joins = np.zeros(count, bool)  # goes on the word of the one before
+    joins[1:] = pairs & level & goes_on(font[:-1], size[:-1], top[:-1], x1[:-1], font[1:], size[1:], top[1:], x0[1:])
+    for index in (np.flatnonzero(pairs & ~level) + 1).tolist():  # in order: a join decides where the next word starts
+        start = index - 1
+        while joins[start]:
+            start -= 1
+        joins[index] = bool(goes_on(font[start], size[start], top[start], x1[index - 1], font[index], size[index],
+                                    top[index], x0[index]))
+    starts = np.flatnonzero(letter & ~joins)
+    breaks = np.flatnonzero(~joins)
+    ends = np.append(breaks, count)[np.searchsorted(breaks, starts, side="right")]
     words: list[Word] = []
-    sideways = 0
-    parts: list[str] = []
-    font, size, bold = None, 0.0, False
-    x0 = x1 = top = bottom = gap = back = 0.0
-    for text, upright, left, right, char_top, char_bottom, char_font, char_size in chars:
-        if text in SPACES or not upright:
-            sideways += text not in SPACES
-            if parts:
-                words.append(make_word(parts, x0, x1, top, bottom, size, bold))
-                parts = []
-            continue
-        if (parts and char_font == font and char_size == size
-                and back < left - x1 < gap and abs(char_top - top) < 0.5):
-            parts.append(text)
-            x1 = right
-            continue
-        if parts:
-            words.append(make_word(parts, x0, x1, top, bottom, size, bold))
-        font, size = char_font, char_size
-        gap, back = GLUE_GAP * size, -0.5 * size
+    for start, end, left, right, word_top, word_bottom, word_size, font in zip(
+            starts.tolist(), ends.tolist(), x0[starts].tolist(), x1[ends - 1].tolist(), top[starts].tolist(),
+            chars.bottom[starts].tolist(), size[starts].tolist(), chars.font[starts].tolist(), strict=True):
         if font not in fonts:  # (bold, symbol) per font name, worked out once per document
             fonts[font] = (BOLD_FONT.search(font.split("+", 1)[-1]) is not None,
                            SYMBOL_FONT.search(font) is not None)
         bold, symbol = fonts[font]
-        if symbol and text.isascii():
-            text = "\u2022"  # ZapfDingbats 'n' is a square, '3' a tick: a bullet, not the letter
-        parts = [text]
-        x0, x1, top, bottom = left, right, char_top, char_bottom
-    if parts:
-        words.append(make_word(parts, x0, x1, top, bottom, size, bold))
-    return words, sideways
+        parts = chars.text[start:end]
+        if symbol and parts[0].isascii():
+            parts[0] = "\u2022"  # ZapfDingbats 'n' is a square, '3' a tick: a bullet, not the letter
+        words.append(make_word(parts, left, right, word_top, word_bottom, word_size, bold))
+    return words, int(np.count_nonzero(~chars.upright & ~space))
+
+
+def goes_on(font: Any, size: Any, top: Any, right: Any, char_font: Any, char_size: Any, char_top: Any,
+            left: Any) -> Any:
+    """Whether a character goes on a word in `font` and `size` whose first character stands at
+    `top` and whose last ends at `right`: the same font and size, close enough across and in
+    height. Of one character, or of each of numpy columns of them."""
+    step = left - right
+    return ((char_font == font) & (char_size == size) & (-KERN_BACK * size < step) & (step < GLUE_GAP * size)
+            & (abs(char_top - top) < SAME_TOP))
 
 
 def layout_chars(page: Page, rules: list[int]) -> Iterator[Char]:
@@ -764,7 +820,7 @@ class PageReader(Protocol):
     @property
     def height(self) -> float: ...
 
-    def chars(self, rules: list[int]) -> Iterator[Char]:
+    def chars(self, rules: list[int]) -> Chars:
         """The page's characters in stream order; the rules it draws are counted into `rules`."""
         ...
 
@@ -795,8 +851,8 @@ class PlumberPage:
     def height(self) -> float:
         return float(self.page.height)
 
-    def chars(self, rules: list[int]) -> Iterator[Char]:
-        return layout_chars(self.page, rules)
+    def chars(self, rules: list[int]) -> Chars:
+        return Chars.of(layout_chars(self.page, rules))
 
     def tables(self, lines: list[Line]) -> list[TableBlock]:
         return ruled_tables(self.page, lines)

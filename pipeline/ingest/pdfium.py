@@ -38,7 +38,6 @@ import operator
 import re
 import zlib
 from collections import deque
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any
@@ -47,7 +46,7 @@ import numpy as np
 import pypdfium2  # noqa: F401 -- importing the package initialises the pdfium library
 import pypdfium2.raw as pdfium
 
-from .pdf import BULLET_SHAPE_FONT, RULE_WIDTH, Char, Line, is_bullet_shape
+from .pdf import BULLET_SHAPE_FONT, RULE_WIDTH, Char, Chars, Line, is_bullet_shape
 from .pdf_tables import Painted, TableBlock, ruled_tables, ruling
 from .source import IngestError
 
@@ -291,7 +290,7 @@ class PdfiumPage:
         """The ruled tables, from the edges of the subpaths `chars` found."""
         return ruled_tables(ruling(self.painted), lines)
 
-    def chars(self, rules: list[int]) -> Iterator[Char]:
+    def chars(self, rules: list[int]) -> Chars:
         """(text, upright, x0, x1, top, bottom, fontname, size) of each character in stream
         order, a "•" for each drawn list marker; the rules drawn are counted into `rules`."""
         shapes: list[tuple[int, Char]] = []
@@ -303,9 +302,12 @@ class PdfiumPage:
             places, chars = TextReader(self, textpage).read()
         finally:
             pdfium.FPDFText_ClosePage(textpage)
-        if not shapes:
-            return iter(chars)
-        return _merged(places, chars, shapes)
+        if shapes:  # the drawn markers where they stand in the stream
+            places = np.concatenate((places, [place for place, _ in shapes]))
+            chars = Chars.joined([chars, Chars.of(shape for _, shape in shapes)])
+        if np.any(places[1:] < places[:-1]):
+            chars = chars[np.argsort(places, kind="stable")]
+        return chars
 
     # -- path objects
 
@@ -397,12 +399,13 @@ class TextReader:
         self.last_x: float | None = None  # the origin of the last character read, unless a space
         self.place = -1  # `run`'s place in the stream
 
-    def read(self) -> tuple[list[int], list[Char]]:
-        """The page's characters in stream order, and the place in the stream of each."""
+    def read(self) -> tuple[np.ndarray, Chars]:
+        """The page's characters, those of a text object in order, and the place in the stream
+        of each: sorted by it, they are in stream order."""
         codes = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), np.uint32)
         kept = self._kept(codes)
         if not len(kept):
-            return [], []
+            return np.zeros(0, int), Chars.of([])
         objects, xs, codes = self.objects[kept], self.xs[kept], codes[kept]
         starts = np.flatnonzero(np.concatenate(([True], objects[1:] != objects[:-1])))
         lengths = np.diff(starts, append=len(kept))
@@ -410,47 +413,50 @@ class TextReader:
         odd[1:] |= (xs[1:] == xs[:-1]) & (objects[1:] == objects[:-1])  # a piece of a ligature pdfium split
         plain = self._plain(objects[starts].tolist(), kept[starts].tolist(),
                             np.logical_or.reduceat(odd, starts).tolist())
-        chars, places = self._boxes(plain, starts, lengths, xs, codes)
+        places, chars = self._columns(plain, starts, lengths, xs, codes)
+        parts: list[tuple[np.ndarray, Chars]] = []
         done = 0
         for index, run in enumerate(plain):  # the runs read character by character, from the state before them
             if run is not None:
                 continue
             first = int(starts[index])
-            self.chars += chars[done:first]
-            self.places += places[done:first]
+            parts.append((places[done:first], chars[done:first]))
             before = plain[index - 1] if index else None
             if before is not None:  # the state a plain run leaves
                 self.run, self.current, self.place = before, int(objects[first - 1]), before.place
                 self.last_x = float(xs[first - 1]) if codes[first - 1] != ord(" ") else None
             done = first + int(lengths[index])
+            self.places, self.chars = [], []
             self._each(kept[first:done].tolist())
-        self.chars += chars[done:]
-        self.places += places[done:]
-        return self._order()
+            parts.append((np.array(self.places, int), Chars.of(self.chars)))
+        if not parts:
+            return places, chars
+        parts.append((places[done:], chars[done:]))
+        return np.concatenate([part for part, _ in parts]), Chars.joined([part for _, part in parts])
 
-    def _boxes(self, plain: list[Run | None], starts: np.ndarray, lengths: np.ndarray, xs: np.ndarray,
-               codes: np.ndarray) -> tuple[list[Char], list[int]]:
-        """Every character as a plain run's (what stands for those of the other runs is not
-        used), and its place in the stream."""
+    def _columns(self, plain: list[Run | None], starts: np.ndarray, lengths: np.ndarray, xs: np.ndarray,
+                 codes: np.ndarray) -> tuple[np.ndarray, Chars]:
+        """Every character's place and its box as a plain run's (what stands for those of the
+        other runs is not used)."""
         widths = self._widths(plain, lengths, codes)
         a, _, _, d, e, f = self.page.space
 
-        def each(values: list[Any], kind: type) -> list[Any]:
+        def each(values: list[Any], kind: type) -> np.ndarray:
             """A value per run, as one per character."""
-            return np.repeat(np.array(values, kind), lengths).tolist()
+            return np.repeat(np.array(values, kind), lengths)
 
         lefts = a * xs + e  # upright, unrotated: the box from the origin, the advance and the baseline
-        rights = lefts + np.repeat([run.shape.scale if run else 0.0 for run in plain], lengths) * widths
         texts = list(codes.tobytes().decode("utf-32-le", "surrogatepass"))
         for run, first, length in zip(plain, starts.tolist(), lengths.tolist(), strict=True):
             if run is not None and run.shape.font.symbol:
                 texts[first:first + length] = BULLET * length
-        chars = list(zip(texts, repeat(True), lefts.tolist(), rights.tolist(),
-                         each([d * run.top + f if run else 0.0 for run in plain], float),
-                         each([d * run.bottom + f if run else 0.0 for run in plain], float),
-                         each([run.shape.font.name if run else "" for run in plain], object),
-                         each([run.shape.size if run else 0.0 for run in plain], float)))
-        return chars, each([run.place if run else 0 for run in plain], int)
+        chars = Chars(texts, np.ones(len(texts), bool), lefts,
+                      lefts + each([run.shape.scale if run else 0.0 for run in plain], float) * widths,
+                      each([d * run.top + f if run else 0.0 for run in plain], float),
+                      each([d * run.bottom + f if run else 0.0 for run in plain], float),
+                      each([run.shape.font.name if run else "" for run in plain], object),
+                      each([run.shape.size if run else 0.0 for run in plain], float))
+        return each([run.place if run else 0 for run in plain], int), chars
 
     def _kept(self, codes: np.ndarray) -> np.ndarray:
         """The indices of the characters pdfium did not generate (spaces and line breaks it
@@ -501,14 +507,6 @@ class TextReader:
         for index in np.flatnonzero(np.logical_or.reduceat(found < 0, np.cumsum(lengths) - lengths)).tolist():
             plain[index] = None
         return found
-
-    def _order(self) -> tuple[list[int], list[Char]]:
-        """The characters read and their places, put in stream order."""
-        places, chars = self.places, self.chars
-        if places != sorted(places):
-            order = sorted(range(len(places)), key=places.__getitem__)
-            places, chars = [places[i] for i in order], [chars[i] for i in order]
-        return places, chars
 
     def _each(self, indices: list[int]) -> None:
         """Read these characters one by one: a mark pdfium made dropped or made a hyphen again,
@@ -651,17 +649,6 @@ def _subpath(shape: list[str], points: list[tuple[float, float]], fill: bool, ru
         rules[0] += 1
     elif fill and is_bullet_shape(width, height):
         shapes.append((BULLET, True, min(xs), max(xs), min(ys), max(ys), BULLET_SHAPE_FONT, height))
-
-
-def _merged(places: list[int], chars: list[Char], shapes: list[tuple[int, Char]]) -> Iterator[Char]:
-    """The characters with the drawn list markers put in at their places in the stream."""
-    shapes.reverse()
-    for place, char in zip(places, chars, strict=True):
-        while shapes and shapes[-1][0] < place:
-            yield shapes.pop()[1]
-        yield char
-    while shapes:
-        yield shapes.pop()[1]
 
 
 def _object_matrix(obj: Any) -> Matrix:
