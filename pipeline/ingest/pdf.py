@@ -60,6 +60,7 @@ BULLET_SHAPE_FONT = "(drawn bullet)"
 GLUE_GAP = 0.15  # a gap below this joins two word pieces without a space ("(" + "BE,")
 KERN_BACK = 0.5  # a word's next character may start this far left of the last one's end (kerning)
 SAME_TOP = 0.5  # points: a word's characters stand this close in height to its first
+WORD_TEXT = attrgetter("text")
 LINE_OVERLAP = 0.4  # share of the smaller height two words must share to stand on one line
 RECENT_LINES = 4  # a word is put on one of the last this many lines begun (words come top to bottom)
 MARKER_SMALLER = 0.85  # a footnote marker is at most this size of its line's text...
@@ -323,11 +324,13 @@ def page_words(chars: Chars, fonts: dict[str, tuple[bool, bool]]) -> tuple[list[
     space = np.fromiter(map(SPACES.__contains__, chars.text), bool, count)
     letter = chars.upright & ~space
     font, x0, x1, top, size = chars.font, chars.x0, chars.x1, chars.top, chars.size
-    pairs = letter[1:] & letter[:-1]  # a character that may go on the word of the one before
+    # all but the height: a character that may go on the word of the one before (its own top for the word's)
+    across = letter[1:] & letter[:-1] & goes_on(font[:-1], size[:-1], top[1:], x1[:-1], font[1:], size[1:], top[1:],
+                                                x0[1:])
     level = top[1:] == top[:-1]  # then the word's first character stands as high as the one before
     joins = np.zeros(count, bool)  # goes on the word of the one before
-    joins[1:] = pairs & level & goes_on(font[:-1], size[:-1], top[:-1], x1[:-1], font[1:], size[1:], top[1:], x0[1:])
-    for index in (np.flatnonzero(pairs & ~level) + 1).tolist():  # in order: a join decides where the next word starts
+    joins[1:] = across & level
+    for index in (np.flatnonzero(across & ~level) + 1).tolist():  # in order: a join decides where the next word starts
         start = index - 1
         while joins[start]:
             start -= 1
@@ -566,7 +569,7 @@ def body_size(pages: list[PageLines]) -> float:
     weight: Counter[float] = Counter()
     for page in pages:
         for line in page.lines:
-            weight[line.size] += sum(len(w.text) for w in line.words)
+            weight[line.size] += sum(map(len, map(WORD_TEXT, line.words)))
     return weight.most_common(1)[0][0] if weight else 0.0
 
 

@@ -87,8 +87,9 @@ OPEN_ERRORS = {
 
 # --- fast calls -------------------------------------------------------------------------------
 # pypdfium2's bindings declare argument types, which ctypes checks on every call; the calls made
-# once per character go through prototypes without them (a third faster). Handles are passed as
-# the pointer objects pdfium returned, never as bare integers.
+# once per character, per text object or per page object go through prototypes without them (a
+# third faster). Handles are passed as pointer objects (those pdfium returned, or a c_void_p
+# made of an address it gave), never as bare integers.
 
 
 def _fast(function: Any, restype: Any) -> Any:
@@ -100,7 +101,9 @@ ORIGIN = _fast(pdfium.FPDFText_GetCharOrigin, ctypes.c_int)
 IS_GENERATED = _fast(pdfium.FPDFText_IsGenerated, ctypes.c_int)
 MATRIX = _fast(pdfium.FPDFText_GetMatrix, ctypes.c_int)  # and the calls made once per text object
 FONT_SIZE = _fast(pdfium.FPDFText_GetFontSize, ctypes.c_double)
-TEXT_FONT = _fast(pdfium.FPDFTextObj_GetFont, ctypes.c_size_t)
+TEXT_FONT = _fast(pdfium.FPDFTextObj_GetFont, ctypes.c_size_t)  # the font's address, a key
+PAGE_OBJECT = _fast(pdfium.FPDFPage_GetObject, pdfium.FPDF_PAGEOBJECT)  # and once per object on the page
+OBJECT_TYPE = _fast(pdfium.FPDFPageObj_GetType, ctypes.c_int)
 
 
 # --- streams ----------------------------------------------------------------------------------
@@ -294,7 +297,7 @@ class PdfiumPage:
         """(text, upright, x0, x1, top, bottom, fontname, size) of each character in stream
         order, a "•" for each drawn list marker; the rules drawn are counted into `rules`."""
         shapes: list[tuple[int, Char]] = []
-        self._walk(self.handle, pdfium.FPDFPage_CountObjects, pdfium.FPDFPage_GetObject, IDENTITY, rules, shapes)
+        self._walk(self.handle, pdfium.FPDFPage_CountObjects, PAGE_OBJECT, IDENTITY, rules, shapes)
         textpage = pdfium.FPDFText_LoadPage(self.handle)
         if not textpage:
             raise IngestError(f"corrupt or truncated PDF: page {self.number}: its text cannot be read")
@@ -317,7 +320,7 @@ class PdfiumPage:
         collect the drawn list markers, each with its place in the stream."""
         for index in range(count(holder)):
             obj = get(holder, index)
-            kind = pdfium.FPDFPageObj_GetType(obj)
+            kind = OBJECT_TYPE(obj)
             place = len(self.sequence) + len(shapes)
             if kind == pdfium.FPDF_PAGEOBJ_TEXT:
                 self.sequence[ctypes.c_void_p.from_buffer(obj).value or 0] = place  # (a cast would make a cycle)
