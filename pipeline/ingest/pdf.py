@@ -8,7 +8,7 @@ bullets as glyph lines, running headers, footers and page numbers dropped. Bold,
 boxes go to the `Source` fields instead of markup.
 
 Engines: the characters come from pdfium (`pdfium.py`, the default) or from pdfminer through
-pdfplumber (`layout_chars`), as the same tuples; everything from words on is shared. pdfplumber's
+pdfplumber (`layout_chars`), as the same columns (`Chars`); everything from words on is shared. pdfplumber's
 table finder reads the ruled tables on the pages that draw enough rules, from the edges the
 engine found.
 
@@ -52,6 +52,7 @@ ENGINES: tuple[Engine, ...] = ("pdfium", "pdfplumber")  # the first is the defau
 # (text, upright, x0, x1, top, bottom, fontname, size) of a character, in pdfplumber's page space
 Char = tuple[str, bool, float, float, float, float, str, float]
 CHAR_FIELDS = ("text", "upright", "x0", "x1", "top", "bottom", "font", "size")
+Column = Any  # a value of one character, or a numpy column of the values of many
 QUIET_LOGGERS = ("pdfminer", "pdfplumber")  # their warnings would reach stderr, which is emn's own
 
 # Tolerances, in units of the font size unless named otherwise.
@@ -60,7 +61,7 @@ BULLET_SHAPE_FONT = "(drawn bullet)"
 GLUE_GAP = 0.15  # a gap below this joins two word pieces without a space ("(" + "BE,")
 KERN_BACK = 0.5  # a word's next character may start this far left of the last one's end (kerning)
 SAME_TOP = 0.5  # points: a word's characters stand this close in height to its first
-WORD_TEXT = attrgetter("text")
+WORD_TEXT = attrgetter("text")  # a word's text, for counting characters with map
 LINE_OVERLAP = 0.4  # share of the smaller height two words must share to stand on one line
 RECENT_LINES = 4  # a word is put on one of the last this many lines begun (words come top to bottom)
 MARKER_SMALLER = 0.85  # a footnote marker is at most this size of its line's text...
@@ -354,8 +355,8 @@ def page_words(chars: Chars, fonts: dict[str, tuple[bool, bool]]) -> tuple[list[
     return words, int(np.count_nonzero(~chars.upright & ~space))
 
 
-def goes_on(font: Any, size: Any, top: Any, right: Any, char_font: Any, char_size: Any, char_top: Any,
-            left: Any) -> Any:
+def goes_on(font: Column, size: Column, top: Column, right: Column, char_font: Column, char_size: Column,
+            char_top: Column, left: Column) -> Column:
     """Whether a character goes on a word in `font` and `size` whose first character stands at
     `top` and whose last ends at `right`: the same font and size, close enough across and in
     height. Of one character, or of each of numpy columns of them."""

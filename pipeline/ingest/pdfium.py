@@ -185,7 +185,7 @@ class PdfiumDocument:
                 raise IngestError("encrypted PDF: unsupported security handler")
             raise IngestError(f"corrupt or truncated PDF: {OPEN_ERRORS.get(code, 'unreadable')}")
         self.fonts: dict[int, Font] = {}  # by pdfium's font handle
-        self.shapes: dict[tuple[Any, ...], Shape] = {}  # by a text object's matrix, font size, font and page
+        self.shapes: dict[tuple[Any, ...], Shape] = {}  # by a text object's matrix, font size, font and page turn
         self.widths: dict[int, float] = {}  # advances by font number and character code (`TextReader._widths`)
 
     def __len__(self) -> int:
@@ -600,11 +600,11 @@ class TextReader:
 
 @dataclass(slots=True)
 class Shape:
-    """What the text objects of one matrix, font size and font on a page share: the font,
-    pdfminer's size (the font size times the matrix's vertical scale), upright-ness, whether the
-    box can be made from the origin and the advance (upright, unrotated), the matrix, the font
-    size and its horizontal scale, and the distances from the baseline to the box's bottom and
-    from its bottom to its top."""
+    """What the text objects of one matrix, font size and font on pages turned alike share: the
+    font, pdfminer's size (the font size times the matrix's vertical scale), upright-ness,
+    whether the box can be made from the origin and the advance (upright, unrotated), the
+    matrix, the font size and its horizontal scale, and the distances from the baseline to the
+    box's bottom and from its bottom to its top."""
 
     font: Font
     size: float
