@@ -104,8 +104,8 @@ def test_a_run_killed_mid_write_keeps_the_old_tables_whole(old_outputs, tmp_path
     """Killed while its workers write rows: no debris, no orphan worker, the old set intact."""
     before = digests(old_outputs)
     (tmp_path / "many").mkdir()
-    for number in range(60):  # enough that the run cannot finish in the second before the signal
-        shutil.copy(SAMPLES / "emn-ahq-1055-summary.pdf", tmp_path / "many" / f"s{number:02d}.pdf")
+    for number in range(200):  # enough that the run cannot finish in the second before the signal
+        shutil.copy(SAMPLES / "emn-ahq-1055-summary.pdf", tmp_path / "many" / f"s{number:03d}.pdf")
     run = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(tmp_path / "many"), "--out",
                             str(old_outputs), "--jobs", "2"], cwd=ROOT, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True)
