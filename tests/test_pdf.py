@@ -644,3 +644,16 @@ def test_both_engines_give_the_same_rows(tmp_path):
         pdfium, pdfplumber = (read_table(tmp_path / engine, table) for engine in ("pdfium", "pdfplumber"))
         assert pdfium.equals(pdfplumber), table
     assert len(read_table(tmp_path / "pdfium", "responses")) > 1000
+
+
+def test_a_row_cut_by_the_page_end_is_closed_where_its_column_rules_end():
+    from pipeline.ingest.pdf_tables import close_open_rows
+
+    def edge(orientation, x0, x1, top, bottom):
+        return {"orientation": orientation, "object_type": "rect", "x0": x0, "x1": x1, "top": top, "bottom": bottom,
+                "doctop": top, "width": x1 - x0, "height": bottom - top}
+    rules = [edge("v", x, x + 1, 700, 785) for x in (57, 143, 538)]
+    ends = [edge("h", x, x + 1, 785, 785) for x in (57, 143, 538)]  # a rule's own end is no border
+    border = [edge("h", 57, 539, 700, 700)]
+    added = close_open_rows(rules + ends + border)[len(rules + ends + border):]
+    assert [(e["orientation"], e["x0"], e["x1"], e["top"]) for e in added] == [("h", 57, 539, 785.0)]

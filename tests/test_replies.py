@@ -57,6 +57,12 @@ def test_no_opening_a_phrase_is_no_answer_and_a_bare_number_after_a_stop_is_no_a
     assert rows(doc) == [("1", "AT", "yes"), ("2", "AT", "no"), ("3", "AT", "no_information")]
 
 
+def test_a_table_of_replies_whose_header_wraps_in_its_cell_makes_a_compilation(process):
+    doc = process(FRONT + "| Country | Wider \u2029Dissemination | Response |\n|---|---|---|\n"
+                  "| Austria | Yes | 1. Yes. 2. No. 3. Not available. |\n")
+    assert doc._.metadata["kind"] == "compilation" and rows(doc)[0] == ("1", "AT", "yes")
+
+
 def test_unnumbered_paragraphs_answer_in_order_when_their_count_matches(process):
     doc = process(FRONT + "Austria\nWider Dissemination: Yes\nReporting duties apply.\nTags are not used.\n"
                   "No data are collected.\n\nBelgium\nWider Dissemination: Yes\nReporting applies.\nSee the law.\n")

@@ -49,6 +49,10 @@ class TableBlock:
         self.columns = max((len(row) for row in self.rows), default=0)
 
 
+OPEN_ROW_SLACK = 1.0  # points: column rules that end this close together end one row
+RULE_END = 2.0  # points: a horizontal edge no wider than this is a column rule's own end, not a border
+
+
 @dataclass
 class Ruling:
     """What pdfplumber's table finder reads of a page with its default settings: the edges."""
@@ -77,8 +81,9 @@ def ruled_tables(page: Page | Ruling, lines: list[Line]) -> list[TableBlock]:
     """The tables pdfplumber's finder sees in the page's rules, filled with the page's words."""
     from pdfplumber.table import TableFinder
 
+    closed = Ruling(close_open_rows(list(page.edges)))
     found = []
-    for table in TableFinder(cast("Page", page)).tables:  # what `Page.find_tables` does: a Ruling has what it reads
+    for table in TableFinder(cast("Page", closed)).tables:  # what `Page.find_tables` does: a Ruling has what it reads
         rows = []
         for row in table.rows:
             cells = [_words_in(lines, cell) if cell is not None else [] for cell in row.cells]
@@ -87,6 +92,26 @@ def ruled_tables(page: Page | Ruling, lines: list[Line]) -> list[TableBlock]:
         if rows:
             found.append(TableBlock(rows, float(table.bbox[1]), float(table.bbox[3])))
     return found
+
+
+def close_open_rows(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The edges with a rule drawn where a table's column rules end and no rule closes them: a
+    row that a page break cuts (a browser prints its cell borders open at the cut) is still a
+    row, its cells closed at the page's end and at the next page's start."""
+    rules = [edge for edge in edges if edge["orientation"] == "v"]
+    across = [edge for edge in edges if edge["orientation"] == "h" and edge["x1"] - edge["x0"] > RULE_END]
+    if len(rules) < 2:
+        return edges
+    added = []
+    for end in ({round(edge["bottom"], 1) for edge in rules} | {round(edge["top"], 1) for edge in rules}):
+        ending = [edge for edge in rules if abs(edge["bottom"] - end) < OPEN_ROW_SLACK
+                  or abs(edge["top"] - end) < OPEN_ROW_SLACK]
+        if len(ending) < 2 or any(abs(edge["top"] - end) < OPEN_ROW_SLACK for edge in across):
+            continue
+        left, right = min(edge["x0"] for edge in ending), max(edge["x1"] for edge in ending)
+        added.append({**ending[0], "orientation": "h", "x0": left, "x1": right, "top": end, "bottom": end,
+                      "doctop": end, "width": right - left, "height": 0.0})
+    return edges + added
 
 
 def _words_in(lines: list[Line], box: tuple[Any, Any, Any, Any]) -> list[Word]:
