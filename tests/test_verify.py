@@ -52,7 +52,7 @@ def test_a_contradiction_is_an_answer_the_reply_gives_otherwise():
 # (precision floor, recall floor, core F1 floor), measured after general fixes. In pairs2,
 # one finding stays false: Norway's 'not bound by the Directive' is a denial to the rules,
 # a yes to its writer, who read the reply as answering for Norway's national permit.
-PAIR_SETS = {"pairs": (1.0, 0.75, 0.87), "pairs2": (0.75, 1.0, 0.98)}
+PAIR_SETS = {"pairs": (1.0, 0.75, 0.87), "pairs2": (0.75, 1.0, 0.98), "pairs3": (0.75, 1.0, 0.93)}
 
 
 @pytest.mark.parametrize("name", sorted(PAIR_SETS))
