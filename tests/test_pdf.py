@@ -657,3 +657,11 @@ def test_a_row_cut_by_the_page_end_is_closed_where_its_column_rules_end():
     border = [edge("h", 57, 539, 700, 700)]
     added = close_open_rows(rules + ends + border)[len(rules + ends + border):]
     assert [(e["orientation"], e["x0"], e["x1"], e["top"]) for e in added] == [("h", 57, 539, 785.0)]
+
+
+@pytest.mark.parametrize(("word", "following", "join"), [("inter-", "national", "drop"), ("non-", "EU", "keep"),
+                                                          ("2025\u2013", "2026?", "keep"), ("page", "two", None)])
+def test_how_a_line_end_meets_the_next_line(word, following, join):
+    from pipeline.ingest.pdf import hyphen_join
+
+    assert hyphen_join(word, following) == join

@@ -800,9 +800,11 @@ class TextWriter:
 
 def hyphen_join(word: str, following: str) -> str | None:
     """How a line ending in `word` meets the next line's first word: "drop" the hyphen
-    (inter- / national), "keep" it (non- / EU), or None for an ordinary line break."""
+    (inter- / national), "keep" it (non- / EU, 2025– / 2026), or None for an ordinary line break."""
     if word.endswith("\xad"):
         return "drop"
+    if len(word) >= 2 and word[-1] in "-\u2010\u2013" and word[-2].isdigit() and following[:1].isdigit():
+        return "keep"  # a range of numbers broken after its dash: '2025–' / '2026'
     if len(word) < 2 or word[-1] not in "-\u2010" or not word[-2].isalpha() or not following:
         return None
     if following[0].islower():
