@@ -38,6 +38,10 @@ from .targets import Target, TargetWords, find_targets
 
 __all__ = ["CUES", "RESPONSES", "Stance"]
 
+COMMA_REACH = 8  # characters before a cue searched for the comma that sets it off
+COMMA_BEFORE = re.compile(r",\s*$")  # searched in the text just before a cue, to its start
+COMMA_AFTER = re.compile(r"\s*,")  # matched right after a cue; neither copies the text around it
+
 CUES = "emn_cues"
 RESPONSES = "emn_responses"
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
@@ -202,8 +206,8 @@ class Stance(RuleComponent):
         # same targets: 'either because' (TERMINATE) hides 'either', 'no data are collected'
         # (NEGATED) hides 'no data'.
         text = doc._.clean_text  # a contrast set off by commas ('(BE), however, do not') ends no clause
-        kept = [cue for cue in kept if not (cue.category == TERMINATE and text[:cue.start].rstrip().endswith(",")
-                                            and text[cue.end:].lstrip().startswith(","))]
+        kept = [cue for cue in kept if not (cue.category == TERMINATE and COMMA_AFTER.match(text, cue.end)
+                                            and COMMA_BEFORE.search(text, max(0, cue.start - COMMA_REACH), cue.start))]
         covering: defaultdict[int, list[Cue]] = defaultdict(list)  # cues are a few tokens long: linear
         for other in kept:
             if other.category in OUTRANKS:
