@@ -52,7 +52,7 @@ TARGETS = {  # what the issue asks for
     "pathological 2x / 1x (worst)": ("<=", 2.5),  # about doubles: linear, with the noise of a shared machine
 }
 PATHOLOGICAL_UNITS = ["(", "**", "[", "[a](", "(BE)", "(BE, FR) ", "Belgium, ", "the Netherlands ", "3.1. Q?\n",
-                      "\u00b9", "BE and FR do not. "]
+                      "\u00b9", "BE and FR do not. ", "(BE), however, do not; ", "AT    X\n", "Notes\n\n1. AT\n"]
 PATHOLOGICAL_SIZE = 20_000  # characters of the smaller input; the larger has twice as many
 CODE_LIST = re.compile(r"\((\*\*)?([A-Z]{2}(?:(?:, | and |\*\* and \*\*|,\n)[A-Z]{2})*)(\*\*)?\)")
 QUESTION = re.compile(r"(?m)^(\d)(\.\d+\.?\s)")
